@@ -1,0 +1,53 @@
+// Capture writer: turns HCI packets into btsnoop (1001/1002/2001), pcap (link types 187, 201,
+// 254; microsecond or nanosecond) or pcapng files. Streaming: nothing is held in memory.
+// Used by the tests, fe95-mkcap (the shipped sample captures) and the benchmark.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "fe95/bytes.h"
+#include "fe95/capture.h"
+
+namespace fe95::writer {
+
+enum class Format : std::uint8_t {
+  btsnoop_h4,       // btsnoop datalink 1002 (Android)
+  btsnoop_h1,       // btsnoop datalink 1001
+  btsnoop_monitor,  // btsnoop datalink 2001 (BlueZ btmon)
+  pcap_h4,          // pcap link type 187 (no direction)
+  pcap_phdr,        // pcap link type 201, microseconds
+  pcap_phdr_ns,     // pcap link type 201, nanoseconds
+  pcap_monitor,     // pcap link type 254
+  pcapng_phdr,      // pcapng, link type 201
+  pcapng_monitor,   // pcapng, link type 254
+};
+
+// "btsnoop", "btsnoop-h1", "btmon", "pcap-h4", "pcap", "pcap-ns", "pcap-monitor", "pcapng", "pcapng-monitor"
+const char* format_name(Format f);
+bool parse_format(const std::string& name, Format& out);
+const char* format_extension(Format f);
+
+struct Packet {
+  std::int64_t ts_ns = 0;
+  Direction dir = Direction::sent;
+  PacketType type = PacketType::acl;
+  std::uint16_t adapter = 0;
+  ByteView data;  // HCI packet without the H4 type octet
+};
+
+class Writer {
+public:
+  virtual ~Writer() = default;
+  virtual void write(const Packet& p) = 0;
+  // Flushes and closes; returns false on an I/O error.
+  virtual bool close() = 0;
+};
+
+// Opens path for writing in the given format (throws std::runtime_error on failure: this is a
+// tool for tests and benchmarks, where a failure to create a file is a configuration error).
+std::unique_ptr<Writer> open_writer(const std::string& path, Format f);
+
+}  // namespace fe95::writer

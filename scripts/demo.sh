@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start 1: set up, build, and analyze a shipped sample capture.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+bash scripts/setup.sh
+capture=${1:-captures/gatt-tour.btsnoop}
+echo "== fe95 att $capture" >&2
+build/analyzer/fe95 att "$capture"

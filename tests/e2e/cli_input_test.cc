@@ -1,0 +1,120 @@
+// Bad input end to end: every case gets one error line naming the file and offset, a documented
+// exit code, never a signal; results before a truncation are still printed.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "support.h"
+
+namespace fe95::test {
+namespace {
+
+constexpr int kExitUsage = 2, kExitInput = 3;
+
+std::string shipped_btsnoop() { return read_file(shipped_captures() + "/gatt-tour.btsnoop"); }
+
+RunResult att_on(const std::string& bytes, const std::string& name = "input") {
+  const std::string path = temp_dir() + "/" + name;
+  write_file(path, bytes);
+  return run({FE95_BINARY, "att", "-q", path}, 60);
+}
+
+void expect_one_error_line(const RunResult& r, const std::string& needle) {
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_NE(r.err.find("fe95: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("offset "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(needle), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST(CliInput, EmptyFile) {
+  auto r = att_on("");
+  EXPECT_EQ(r.exit_code, kExitInput);
+  expect_one_error_line(r, "empty file");
+}
+
+TEST(CliInput, UnknownFormat) {
+  auto r = att_on("this is not a capture at all\n");
+  EXPECT_EQ(r.exit_code, kExitInput);
+  expect_one_error_line(r, "unknown capture format");
+}
+
+TEST(CliInput, TruncatedFileHeader) {
+  auto r = att_on(std::string("btsnoop\0\0\0", 10));
+  EXPECT_EQ(r.exit_code, kExitInput);
+  expect_one_error_line(r, "truncated btsnoop file header");
+}
+
+TEST(CliInput, RecordCutShortKeepsEarlierResults) {
+  const std::string full = shipped_btsnoop();
+  const auto complete = json_lines(att_on(full).out);
+  ASSERT_GT(complete.size(), 10u);
+  auto r = att_on(full.substr(0, full.size() - 5), "cut.btsnoop");
+  EXPECT_EQ(r.exit_code, kExitInput);
+  expect_one_error_line(r, "truncated record");
+  const auto partial = json_lines(r.out);
+  // Everything up to the damaged last record is still reported.
+  EXPECT_GE(partial.size() + 2, complete.size());
+  EXPECT_GT(partial.size(), 10u);
+}
+
+TEST(CliInput, HugeLengthFieldIsRefusedNotAllocated) {
+  std::string bytes = shipped_btsnoop().substr(0, 16);
+  std::string rec(24, '\0');
+  rec[4] = rec[5] = rec[6] = rec[7] = '\xff';  // included length 4 GiB - 1
+  bytes += rec;
+  auto r = att_on(bytes);
+  EXPECT_EQ(r.exit_code, kExitInput);
+  expect_one_error_line(r, "record claims 4294967295 bytes");
+  EXPECT_NE(r.err.find("offset 16"), std::string::npos) << r.err;
+}
+
+TEST(CliInput, RandomBytes) {
+  std::mt19937 rng(95);
+  for (int i = 0; i < 20; ++i) {
+    std::string bytes(static_cast<std::size_t>(rng() % 4096), '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng());
+    auto r = att_on(bytes);
+    EXPECT_EQ(r.signal, 0);
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == kExitInput) << r.exit_code;
+  }
+}
+
+TEST(CliInput, RandomRecordsAfterAValidHeader) {
+  std::mt19937 rng(1002);
+  const std::string header = shipped_btsnoop().substr(0, 16);
+  for (int i = 0; i < 20; ++i) {
+    std::string bytes(static_cast<std::size_t>(rng() % 8192), '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng());
+    auto r = att_on(header + bytes);
+    EXPECT_EQ(r.signal, 0);
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == kExitInput) << r.exit_code;
+  }
+}
+
+TEST(CliInput, MissingFileIsAUsageError) {
+  auto r = run({FE95_BINARY, "att", "/nonexistent/capture.log"});
+  EXPECT_EQ(r.exit_code, kExitUsage);
+}
+
+TEST(CliInput, NonHciLinkTypeSaysWhy) {
+  // pcap, little-endian, link type 256 (LE link layer): a readable file fe95 does not decode.
+  std::string pcap("\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\x00\x00\x00\x01\x00\x00", 24);
+  auto r = att_on(pcap);
+  EXPECT_EQ(r.exit_code, kExitInput);
+  expect_one_error_line(r, "link type 256");
+}
+
+TEST(CliInput, OneBadFileDoesNotStopTheOthers) {
+  const std::string dir = temp_dir();
+  write_file(dir + "/a-bad.log", "garbage");
+  write_file(dir + "/b-good.btsnoop", shipped_btsnoop());
+  auto r = run({FE95_BINARY, "att", "-q", dir});
+  EXPECT_EQ(r.exit_code, kExitInput);
+  EXPECT_NE(r.err.find("a-bad.log"), std::string::npos);
+  EXPECT_GT(json_lines(r.out).size(), 10u);
+}
+
+}  // namespace
+}  // namespace fe95::test

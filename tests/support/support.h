@@ -1,0 +1,32 @@
+// Test helpers: run a command, list captures, parse JSON Lines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace fe95::test {
+
+struct RunResult {
+  int exit_code = -1;   // -1 when killed by a signal
+  int signal = 0;
+  std::string out, err;
+};
+
+// Runs argv (no shell) with a wall-clock limit, capturing stdout and stderr.
+RunResult run(const std::vector<std::string>& argv, int timeout_s = 300);
+
+bool have_program(const std::string& name);
+// Files below dir (recursively), sorted; empty if dir does not exist.
+std::vector<std::string> files_under(const std::string& dir);
+// The HCI-level captures (those fe95 can open) among files.
+std::vector<std::string> hci_captures(const std::vector<std::string>& files);
+std::vector<nlohmann::json> json_lines(const std::string& text);
+std::string temp_dir();  // a fresh directory under $TMPDIR
+std::string shared_captures();  // ../shared/captures/public, or "" when absent
+std::string shipped_captures();  // captures/ in the source tree
+void write_file(const std::string& path, const std::string& bytes);
+std::string read_file(const std::string& path);
+
+}  // namespace fe95::test
