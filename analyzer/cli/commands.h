@@ -14,3 +14,27 @@ struct AttOptions {
 int run_att(const AttOptions& opt);
 
 }  // namespace fe95::cli
+
+namespace fe95::cli {
+
+struct AnalyzeOptions {
+  std::vector<std::string> inputs;
+  bool json = false;
+  bool beacons = false;        // list every advert in the text report
+  bool diagnostics = false;    // include stack diagnostics
+  bool quiet = false;
+  std::vector<std::string> tokens;
+  std::string mac, pid, keys_file, export_keys;
+  std::vector<std::string> bind_keys;  // MAC=HEX
+};
+int run_analyze(const AnalyzeOptions& opt);
+
+struct VerifyOptions {
+  std::vector<std::string> inputs;
+  std::vector<std::string> tokens;
+  std::string keys_file, mac, pid;
+  bool quiet = false;
+};
+int run_verify(const VerifyOptions& opt);
+
+}  // namespace fe95::cli

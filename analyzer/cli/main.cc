@@ -18,6 +18,26 @@ int main(int argc, char** argv) {
   att_cmd->add_flag("--diagnostics", att.diagnostics, "Also print diagnostics as JSON lines");
   att_cmd->add_flag("-q,--quiet", att.quiet, "No progress bar");
 
+  AnalyzeOptions an;
+  auto* an_cmd = app.add_subcommand("analyze", "Find FE95 register and login sessions; recover and verify tokens");
+  an_cmd->add_option("captures", an.inputs, "Capture files or directories")->required()->check(CLI::ExistingPath);
+  an_cmd->add_flag("--json", an.json, "JSON Lines instead of the text report (schema in README.md)");
+  an_cmd->add_option("--token", an.tokens, "A known token, 24 hex digits (repeatable)");
+  an_cmd->add_option("--mac", an.mac, "Device address AA:BB:CC:DD:EE:FF, for captures without a connection event");
+  an_cmd->add_option("--pid", an.pid, "Product id (0-65535)");
+  an_cmd->add_option("--keys", an.keys_file, "Keys file (quoted CSV: mac, product_id, token, beacon_key, bind_key)")
+      ->check(CLI::ExistingFile);
+  an_cmd->add_option("--export-keys", an.export_keys, "Write what the run learned, merged into this keys file");
+  an_cmd->add_flag("-q,--quiet", an.quiet, "No progress bar");
+
+  VerifyOptions ve;
+  auto* ve_cmd = app.add_subcommand("verify", "For CI: exit 0 when every FE95 session verifies against the keys");
+  ve_cmd->add_option("captures", ve.inputs, "Capture files or directories")->required()->check(CLI::ExistingPath);
+  ve_cmd->add_option("--token", ve.tokens, "Expected token, 24 hex digits (repeatable)");
+  ve_cmd->add_option("--keys", ve.keys_file, "Keys file")->check(CLI::ExistingFile);
+  ve_cmd->add_option("--mac", ve.mac, "Device address, for captures without a connection event");
+  ve_cmd->add_option("--pid", ve.pid, "Product id (0-65535)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -25,5 +45,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
   if (att_cmd->parsed()) return run_att(att);
+  if (an_cmd->parsed()) return run_analyze(an);
+  if (ve_cmd->parsed()) return run_verify(ve);
   return kExitUsage;
 }

@@ -1,0 +1,208 @@
+#include "session_output.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "fe95/products.h"
+
+namespace fe95::cli {
+
+using miauth::Session;
+using miauth::Step;
+
+Json session_json(const std::string& file, const Session& s) {
+  Json j;
+  j["type"] = "session";
+  j["file"] = file;
+  j["kind"] = miauth::kind_name(s.kind);
+  j["device"] = s.device ? Json(s.device->str()) : Json(nullptr);
+  if (s.device_from_option) j["device_source"] = "option";
+  j["conn"] = s.conn;
+  if (s.adapter) j["adapter"] = s.adapter;
+  j["frames"] = {s.first_frame, s.last_frame};
+  j["time"] = iso_time(s.start_ns);
+  j["status"] = miauth::status_name(s.status);
+  j["end"] = s.end_reason;
+  j["handles"] = {{"event", s.event_handle}, {"token", s.token_handle}, {"from_discovery", s.gatt_known}};
+  if (s.token) {
+    j["token"] = to_hex(*s.token);
+    j["token_source"] = source_name(*s.token_source);
+  }
+  if (s.product_id) {
+    j["product_id"] = *s.product_id;
+    j["product_id_source"] = source_name(*s.product_id_source);
+    if (const char* name = product_name(*s.product_id)) j["model"] = name;
+  }
+  if (s.kind == miauth::Kind::register_session) {
+    if (s.t2_verified) j["t2_verified"] = *s.t2_verified;
+    if (!s.end_form.empty()) j["register_end"] = s.end_form;
+  } else {
+    if (s.tick) j["tick"] = to_hex(*s.tick);
+    if (s.session_key) j["session_key"] = to_hex(*s.session_key);
+  }
+  if (s.firmware) j["firmware"] = *s.firmware;
+  if (s.device_id) j["device_id"] = *s.device_id;
+  if (s.beacon_key) j["beacon_key"] = to_hex(*s.beacon_key);
+  if (s.bond_ok) j["bond"] = *s.bond_ok ? "ok" : "failed";
+  if (!s.wifi.empty()) {
+    Json w = Json::array();
+    for (const auto& r : s.wifi) {
+      Json o;
+      o["frame"] = r.frame;
+      o["type"] = r.type_name;
+      o["data"] = to_hex(r.data);
+      if (r.type == 1 || r.type == 2 || r.type == 6 || r.type == 10)
+        o["text"] = std::string(r.data.begin(), r.data.end());
+      if (r.continues) o["continues"] = true;
+      w.push_back(o);
+    }
+    j["wifi"] = w;
+  }
+  Json steps = Json::array();
+  for (const auto& r : s.steps) {
+    Json o;
+    o["frame"] = r.frame;
+    o["step"] = miauth::step_name(r.step);
+    o["handle"] = r.handle;
+    o["value"] = to_hex(r.value);
+    if (!r.plaintext.empty()) o["plaintext"] = to_hex(r.plaintext);
+    if (!r.what.empty()) o["what"] = r.what;
+    steps.push_back(o);
+  }
+  j["steps"] = steps;
+  Json diags = Json::array();
+  for (const auto& f : s.findings) diags.push_back({{"code", f.code}, {"message", f.message}, {"frames", f.frames}});
+  j["diagnostics"] = diags;
+  return j;
+}
+
+namespace {
+
+std::string explain_status(const Session& s) {
+  using miauth::Status;
+  switch (s.status) {
+    case Status::verified:
+      return s.kind == miauth::Kind::register_session
+                 ? "token recovered from T1, confirmed by T2 and by the client's final write (" + s.end_form + ")"
+                 : "the response and the device's confirmation both decrypt with the token";
+    case Status::failed: return "the traffic contradicts the token (see below)";
+    case Status::other_token: return "the client's response fits its token; the device never confirms";
+    case Status::incomplete: return "the session ends before it is complete (" + s.end_reason + ")";
+    case Status::no_token: return "no token to verify with: pass --token or --keys, or include the register capture";
+  }
+  return "";
+}
+
+}  // namespace
+
+void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
+  for (const auto& f : files) {
+    std::fprintf(out, "%s: %s, %llu records", f.file.c_str(), f.outcome.format.c_str(),
+                 static_cast<unsigned long long>(f.outcome.records));
+    if (!f.outcome.error.empty()) std::fprintf(out, " (stopped: %s)", f.outcome.error.c_str());
+    std::fprintf(out, "\n");
+    if (f.sessions.empty()) {
+      std::fprintf(out, "  no FE95 session\n");
+      continue;
+    }
+    // Per device, in order of first appearance.
+    std::vector<std::string> order;
+    std::map<std::string, std::vector<const Session*>> by_device;
+    for (const auto& s : f.sessions) {
+      const std::string d = s.device ? s.device->str() : "(unknown address)";
+      if (!by_device.count(d)) order.push_back(d);
+      by_device[d].push_back(&s);
+    }
+    for (const auto& d : order) {
+      const auto& list = by_device[d];
+      std::string pid;
+      for (const auto* s : list)
+        if (s->product_id) {
+          pid = "product id " + std::to_string(*s->product_id);
+          if (const char* n = product_name(*s->product_id)) pid += " " + std::string(n);
+          pid += ", from " + std::string(source_name(*s->product_id_source));
+          break;
+        }
+      std::fprintf(out, "  device %s%s%s%s\n", d.c_str(), pid.empty() ? "" : " (", pid.c_str(), pid.empty() ? "" : ")");
+      for (const auto* s : list) {
+        std::fprintf(out, "    %-8s frames %llu-%llu  conn 0x%04x  %s\n", miauth::kind_name(s->kind),
+                     static_cast<unsigned long long>(s->first_frame), static_cast<unsigned long long>(s->last_frame),
+                     s->conn, miauth::status_name(s->status));
+        std::fprintf(out, "      %s\n", explain_status(*s).c_str());
+        if (s->token)
+          std::fprintf(out, "      token        %s (%s)\n", to_hex(*s->token).c_str(), source_name(*s->token_source));
+        if (s->session_key) std::fprintf(out, "      session key  %s\n", to_hex(*s->session_key).c_str());
+        if (s->firmware) std::fprintf(out, "      firmware     %s\n", s->firmware->c_str());
+        if (s->device_id) std::fprintf(out, "      device id    %s\n", s->device_id->c_str());
+        if (s->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*s->beacon_key).c_str());
+        if (s->bond_ok) std::fprintf(out, "      bond         %s\n", *s->bond_ok ? "ok" : "failed");
+        for (const auto& w : s->wifi)
+          std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
+        for (const auto& fd : s->findings) {
+          std::string frames;
+          for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
+          std::fprintf(out, "      ! %s [frames %s]: %s\n", fd.code.c_str(), frames.c_str(), fd.message.c_str());
+        }
+      }
+    }
+  }
+}
+
+bool load_keys(KeyStore& keys, const std::vector<std::string>& tokens, const std::string& mac, const std::string& pid,
+               const std::string& keys_file, std::vector<KeyEntry>* file_entries) {
+  for (const auto& t : tokens) {
+    auto tok = parse_token(t);
+    if (!tok) {
+      std::fprintf(stderr, "fe95: --token \"%s\": expected 24 hex digits (12 bytes)\n", t.c_str());
+      return false;
+    }
+    keys.add_option_token(*tok);
+  }
+  if (!mac.empty()) {
+    auto m = BdAddr::parse(mac);
+    if (!m) {
+      std::fprintf(stderr, "fe95: --mac \"%s\": expected an address like AA:BB:CC:DD:EE:FF\n", mac.c_str());
+      return false;
+    }
+    keys.set_option_mac(*m);
+  }
+  if (!pid.empty()) {
+    auto p = parse_product_id(pid);
+    if (!p) {
+      std::fprintf(stderr, "fe95: --pid \"%s\": expected a product id from 0 to 65535 (decimal or 0x hex)\n",
+                   pid.c_str());
+      return false;
+    }
+    keys.set_option_pid(*p);
+  }
+  if (!keys_file.empty()) {
+    std::ifstream in(keys_file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "fe95: %s: cannot read the keys file\n", keys_file.c_str());
+      return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::vector<KeyEntry> entries;
+    if (auto err = parse_keys(ss.str(), entries)) {
+      std::fprintf(stderr, "fe95: %s:%zu: %s\n", keys_file.c_str(), err->line, err->message.c_str());
+      return false;
+    }
+    for (const auto& e : entries) keys.add_entry(e, Source::keys_file);
+    if (file_entries) *file_entries = entries;
+  }
+  return true;
+}
+
+std::vector<std::string> ordered_inputs(const std::vector<std::string>& inputs) {
+  std::vector<std::pair<std::int64_t, std::string>> v;
+  for (const auto& f : expand_inputs(inputs)) v.emplace_back(first_timestamp(f), f);
+  std::stable_sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  for (auto& p : v) out.push_back(std::move(p.second));
+  return out;
+}
+
+}  // namespace fe95::cli

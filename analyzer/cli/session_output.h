@@ -1,0 +1,32 @@
+// Rendering of FE95 sessions: JSON objects (schema in README.md) and the text report.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "common.h"
+#include "fe95/keys.h"
+#include "fe95/miauth/session.h"
+
+namespace fe95::cli {
+
+Json session_json(const std::string& file, const miauth::Session& s);
+
+struct FileSessions {
+  std::string file;
+  CaptureOutcome outcome;
+  std::vector<miauth::Session> sessions;
+};
+void print_report(std::FILE* out, const std::vector<FileSessions>& files);
+
+// Reads --keys/--token/--mac/--pid into a KeyStore; on a bad value prints what was expected and
+// returns false (exit code 2).
+bool load_keys(KeyStore& keys, const std::vector<std::string>& tokens, const std::string& mac, const std::string& pid,
+               const std::string& keys_file, std::vector<KeyEntry>* file_entries = nullptr);
+
+// Inputs expanded and ordered by their first timestamp (then name): tokens learned from an earlier
+// capture serve the later ones.
+std::vector<std::string> ordered_inputs(const std::vector<std::string>& inputs);
+
+}  // namespace fe95::cli

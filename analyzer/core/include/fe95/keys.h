@@ -1,0 +1,102 @@
+// Keys: what fe95 knows about devices, from the keys file, the command line, and what a run
+// learns (register sessions, MiBeacon adverts, beacon-key reads).
+//
+// Keys file: Wireshark's UAT format, shared with the plugin's key table. One device per line,
+// quoted CSV in this column order: mac, product_id, token, beacon_key, bind_key. Empty fields are
+// "". '#' starts a comment line. A beacon key is 24 hex digits, optionally followed by the
+// "FFFFFFFF" that cloud tools print.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fe95/bytes.h"
+#include "fe95/miauth/crypto.h"
+
+namespace fe95 {
+
+using BeaconKey = std::array<std::uint8_t, 12>;
+using BindKey = std::array<std::uint8_t, 16>;
+
+struct KeyEntry {
+  std::optional<BdAddr> mac;
+  std::optional<std::uint16_t> product_id;
+  std::optional<miauth::Token> token;
+  std::optional<BeaconKey> beacon_key;
+  std::optional<BindKey> bind_key;
+  bool operator==(const KeyEntry&) const = default;
+};
+
+struct KeysError {
+  std::size_t line = 0;  // 1-based
+  std::string message;
+};
+
+// Parses a keys file. On a bad line returns the error with its line number.
+std::optional<KeysError> parse_keys(std::string_view text, std::vector<KeyEntry>& out);
+// One line, quoted CSV, without the newline.
+std::string format_key_line(const KeyEntry& e);
+std::string format_keys(const std::vector<KeyEntry>& entries);
+// Merges learned into existing without dropping anything: an entry for the same MAC fills its
+// empty fields; a conflicting value is kept as an additional line.
+std::vector<KeyEntry> merge_keys(const std::vector<KeyEntry>& existing, const std::vector<KeyEntry>& learned);
+
+// Field parsers, shared with option parsing (return nullopt on bad input).
+std::optional<miauth::Token> parse_token(std::string_view text);        // 24 hex digits
+std::optional<BeaconKey> parse_beacon_key(std::string_view text);       // 24 hex, or 24 + FFFFFFFF
+std::optional<BindKey> parse_bind_key(std::string_view text);           // 32 hex digits
+std::optional<std::uint16_t> parse_product_id(std::string_view text);   // 0..65535, decimal or 0x hex
+
+// Where a product id or token came from, as reported in the output.
+enum class Source : std::uint8_t { option, keys_file, register_session, read_0002, mibeacon, search, login };
+const char* source_name(Source s);
+
+class KeyStore {
+public:
+  void add_entry(const KeyEntry& e, Source src);
+  void add_option_token(const miauth::Token& t) { option_tokens_.push_back(t); }
+  void set_option_mac(const BdAddr& m) { option_mac_ = m; }
+  void set_option_pid(std::uint16_t p) { option_pid_ = p; }
+
+  [[nodiscard]] const std::optional<BdAddr>& option_mac() const { return option_mac_; }
+  // The product id for a device, with its source: --pid, the keys file, or what the run learned.
+  [[nodiscard]] std::optional<std::pair<std::uint16_t, Source>> product_id(const std::optional<BdAddr>& mac) const;
+  struct Candidate {
+    miauth::Token token;
+    Source source;
+  };
+  // Tokens to try for a device: its own first (keys file, learned), then --token values.
+  [[nodiscard]] std::vector<Candidate> tokens(const std::optional<BdAddr>& mac) const;
+  [[nodiscard]] std::optional<BeaconKey> beacon_key(const BdAddr& mac) const;
+  [[nodiscard]] std::optional<BindKey> bind_key(const BdAddr& mac) const;
+
+  // What the run learned, for --export-keys (deterministic order: by MAC).
+  void learn_token(const BdAddr& mac, const miauth::Token& t, std::optional<std::uint16_t> pid);
+  void learn_product_id(const BdAddr& mac, std::uint16_t pid, Source src);
+  void learn_beacon_key(const BdAddr& mac, const BeaconKey& k);
+  [[nodiscard]] std::vector<KeyEntry> learned() const;
+
+private:
+  struct Device {
+    BdAddr mac;
+    std::optional<std::pair<std::uint16_t, Source>> pid;
+    std::vector<Candidate> tokens;
+    std::optional<BeaconKey> beacon_key;
+    std::optional<BindKey> bind_key;
+    bool learned = false;
+  };
+  Device& device(const BdAddr& mac);
+  [[nodiscard]] const Device* find(const BdAddr& mac) const;
+
+  std::vector<Device> devices_;  // few devices per run; linear search is fine and ordered
+  std::vector<miauth::Token> option_tokens_;
+  std::optional<BdAddr> option_mac_;
+  std::optional<std::uint16_t> option_pid_;
+  std::vector<KeyEntry> unnamed_;  // keys-file lines without a MAC
+};
+
+}  // namespace fe95

@@ -1,0 +1,142 @@
+// The FE95 legacy Mi auth session machine (PROTOCOL.md §4). Fed with ATT events of one capture
+// (or several, in timestamp order), it finds register and login sessions with or without GATT
+// discovery, recovers and verifies tokens, decrypts what the token protects, and names the
+// client mistakes it recognises. It annotates every FE95 PDU as it arrives (what is known at
+// that frame; the Wireshark plugin shows these) and reports each session when it ends.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "fe95/keys.h"
+#include "fe95/miauth/crypto.h"
+#include "fe95/stack.h"
+
+namespace fe95::miauth {
+
+enum class Kind : std::uint8_t { register_session, login_session };
+enum class Status : std::uint8_t {
+  verified,      // every step checks out
+  failed,        // the traffic contradicts the token (or the client broke the protocol)
+  other_token,   // login: the client's response fits its token, the device never confirms
+  incomplete,    // the capture or the connection ends first
+  no_token,      // login: no candidate token to verify with
+};
+const char* kind_name(Kind k);
+const char* status_name(Status s);
+
+enum class Step : std::uint8_t {
+  register_start, t1, t2, register_end, login_start, challenge, response, confirmation, bond_result,
+  encrypted_read, encrypted_write, product_id_read,
+};
+const char* step_name(Step s);
+
+struct Finding {
+  std::string code;     // stable: draft_byte_order, client_mac_order, client_product_id, ...
+  std::string message;  // one sentence a person understands
+  std::vector<std::uint64_t> frames;
+};
+
+// One FE95 PDU as the machine understood it.
+struct StepRecord {
+  std::uint64_t frame = 0;
+  Step step = Step::register_start;
+  std::uint16_t handle = 0;
+  Bytes value;      // as on the wire
+  Bytes plaintext;  // empty where it could not be decrypted (yet)
+  std::string what; // for encrypted reads/writes: firmware, device_id, beacon_key, wifi, ...
+};
+
+struct WifiRecord {
+  std::uint64_t frame = 0;
+  std::uint8_t type = 0;
+  std::string type_name;
+  Bytes data;
+  bool continues = false;  // the record's length runs into the next write
+};
+
+struct Session {
+  Kind kind = Kind::register_session;
+  std::uint16_t adapter = 0;
+  std::uint16_t conn = 0;
+  std::optional<BdAddr> device;
+  bool device_from_option = false;
+  std::uint64_t first_frame = 0, last_frame = 0;
+  std::int64_t start_ns = 0, end_ns = 0;
+  std::int64_t connected_ns = 0;  // 0 when the capture has no connection event
+  std::uint16_t event_handle = 0, token_handle = 0;
+  bool draft_order = false;
+  bool gatt_known = false;        // the FE95 characteristics came from discovery
+  Status status = Status::incomplete;
+  std::string end_reason;         // next_session, disconnect, end_of_capture, link_dropped
+
+  std::optional<Token> token;
+  std::optional<Source> token_source;
+  std::optional<std::uint16_t> product_id;
+  std::optional<Source> product_id_source;
+  std::vector<std::uint16_t> product_id_matches;  // ids under which T2 verifies (search)
+
+  // Register.
+  Bytes t1, t2, end;
+  std::uint64_t t1_frame = 0, t2_frame = 0, end_frame = 0;
+  std::optional<bool> t2_verified;
+  std::string end_form;  // "encrypted", "plain" (kettle firmware accepts it), "mismatch"
+  // Login.
+  Bytes challenge, response, confirmation;
+  std::uint64_t challenge_frame = 0, response_frame = 0, confirmation_frame = 0;
+  std::optional<Word> tick;
+  std::optional<Token> session_key;
+
+  // What the token protects.
+  std::optional<std::string> firmware;
+  std::optional<std::string> device_id;
+  std::optional<BeaconKey> beacon_key;
+  std::optional<bool> bond_ok;
+  std::vector<WifiRecord> wifi;
+
+  std::vector<StepRecord> steps;
+  std::vector<Finding> findings;
+};
+
+class Sink {
+public:
+  virtual ~Sink() = default;
+  virtual void on_step(const Session&, const StepRecord&) {}
+  virtual void on_session(const Session&) = 0;
+};
+
+class Tracker {
+public:
+  // Bound on the values kept per session for decryption (a hostile capture cannot grow it).
+  static constexpr std::size_t kMaxSteps = 256;
+
+  Tracker(KeyStore& keys, Sink& sink) : keys_(keys), sink_(sink) {}
+  void on_att(const AttEvent& ev);
+  void on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason);
+
+private:
+  struct ConnState {
+    std::optional<Session> session;
+    std::optional<std::uint16_t> pid_read;  // a 2-byte read (char 0x0002) on this link
+    std::uint64_t pid_read_frame = 0;
+    std::uint16_t cccd_hint = 0;            // handle whose CCCD was enabled (token channel?)
+  };
+  void start(ConnState& st, const AttEvent& ev, Kind kind, bool draft);
+  void finish(ConnState& st, const char* reason);
+  void on_session_pdu(ConnState& st, const AttEvent& ev);
+  void advance(ConnState& st, Session& s);   // compute what the steps so far allow
+  void conclude(ConnState& st, Session& s);  // final status, findings, decryption
+  StepRecord& add_step(Session& s, const AttEvent& ev, Step step);
+  void decrypt_protected(Session& s);
+  void resolve_register(ConnState& st, Session& s);
+  void resolve_login(Session& s);
+
+  KeyStore& keys_;
+  Sink& sink_;
+  std::unordered_map<std::uint64_t, ConnState> conns_;  // by Connection::serial; dropped at disconnect
+};
+
+}  // namespace fe95::miauth

@@ -1,0 +1,282 @@
+#include "fe95/keys.h"
+
+#include <algorithm>
+#include <charconv>
+
+namespace fe95 {
+
+namespace {
+
+template <std::size_t N>
+std::optional<std::array<std::uint8_t, N>> fixed_hex(std::string_view text) {
+  if (text.size() != 2 * N) return std::nullopt;  // exactly N bytes, no separators
+  auto b = parse_hex(text);
+  if (!b || b->size() != N) return std::nullopt;
+  std::array<std::uint8_t, N> out{};
+  std::copy(b->begin(), b->end(), out.begin());
+  return out;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// Splits one UAT line: fields are "quoted strings" (with \\, \" and \xNN escapes) or bare hex.
+std::optional<std::string> split_uat(std::string_view line, std::vector<std::string>& fields) {
+  fields.clear();
+  std::size_t i = 0;
+  for (;;) {
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+    std::string field;
+    if (i < line.size() && line[i] == '"') {
+      ++i;
+      bool closed = false;
+      while (i < line.size()) {
+        char c = line[i++];
+        if (c == '"') {
+          closed = true;
+          break;
+        }
+        if (c == '\\' && i < line.size()) {
+          char e = line[i++];
+          if (e == 'x' && i + 2 <= line.size()) {
+            auto v = parse_hex(line.substr(i, 2));
+            if (!v) return "bad \\x escape";
+            field.push_back(static_cast<char>((*v)[0]));
+            i += 2;
+          } else {
+            field.push_back(e);
+          }
+          continue;
+        }
+        field.push_back(c);
+      }
+      if (!closed) return "unterminated quoted field";
+    } else {
+      std::size_t start = i;
+      while (i < line.size() && line[i] != ',') ++i;
+      field = std::string(trim(line.substr(start, i - start)));
+    }
+    fields.push_back(std::move(field));
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) ++i;
+    if (i >= line.size()) return std::nullopt;
+    if (line[i] != ',') return "expected ',' after field " + std::to_string(fields.size());
+    ++i;
+  }
+}
+
+}  // namespace
+
+std::optional<miauth::Token> parse_token(std::string_view text) { return fixed_hex<12>(trim(text)); }
+
+std::optional<BeaconKey> parse_beacon_key(std::string_view text) {
+  text = trim(text);
+  if (text.size() == 32) {
+    std::string tail(text.substr(24));
+    std::transform(tail.begin(), tail.end(), tail.begin(), [](char c) { return static_cast<char>(std::toupper(c)); });
+    if (tail != "FFFFFFFF") return std::nullopt;
+    text = text.substr(0, 24);
+  }
+  return fixed_hex<12>(text);
+}
+
+std::optional<BindKey> parse_bind_key(std::string_view text) { return fixed_hex<16>(trim(text)); }
+
+std::optional<std::uint16_t> parse_product_id(std::string_view text) {
+  text = trim(text);
+  int base = 10;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    base = 16;
+    text.remove_prefix(2);
+  }
+  if (text.empty()) return std::nullopt;
+  unsigned long v = 0;
+  auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v, base);
+  if (ec != std::errc() || p != text.data() + text.size() || v > 0xffff) return std::nullopt;
+  return static_cast<std::uint16_t>(v);
+}
+
+std::optional<KeysError> parse_keys(std::string_view text, std::vector<KeyEntry>& out) {
+  std::size_t line_no = 0;
+  std::vector<std::string> f;
+  while (!text.empty()) {
+    const std::size_t nl = text.find('\n');
+    std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
+    ++line_no;
+    line = trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    auto err = [&](std::string m) { return KeysError{line_no, std::move(m)}; };
+    if (auto e = split_uat(line, f)) return err(*e);
+    if (f.size() != 5)
+      return err("expected 5 fields (mac, product_id, token, beacon_key, bind_key), found " + std::to_string(f.size()));
+    KeyEntry e;
+    if (!f[0].empty() && !(e.mac = BdAddr::parse(f[0]))) return err("mac \"" + f[0] + "\" is not AA:BB:CC:DD:EE:FF");
+    if (!f[1].empty() && !(e.product_id = parse_product_id(f[1])))
+      return err("product_id \"" + f[1] + "\" is not a number from 0 to 65535");
+    if (!f[2].empty() && !(e.token = parse_token(f[2]))) return err("token \"" + f[2] + "\" is not 24 hex digits");
+    if (!f[3].empty() && !(e.beacon_key = parse_beacon_key(f[3])))
+      return err("beacon_key \"" + f[3] + "\" is not 24 hex digits (optionally followed by FFFFFFFF)");
+    if (!f[4].empty() && !(e.bind_key = parse_bind_key(f[4]))) return err("bind_key \"" + f[4] + "\" is not 32 hex digits");
+    out.push_back(e);
+  }
+  return std::nullopt;
+}
+
+std::string format_key_line(const KeyEntry& e) {
+  auto q = [](const std::string& s) { return "\"" + s + "\""; };
+  return q(e.mac ? e.mac->str() : "") + "," + q(e.product_id ? std::to_string(*e.product_id) : "") + "," +
+         q(e.token ? to_hex(*e.token) : "") + "," + q(e.beacon_key ? to_hex(*e.beacon_key) : "") + "," +
+         q(e.bind_key ? to_hex(*e.bind_key) : "");
+}
+
+std::string format_keys(const std::vector<KeyEntry>& entries) {
+  std::string out = "# fe95 keys: mac, product_id, token, beacon_key, bind_key (Wireshark UAT format)\n";
+  for (const auto& e : entries) out += format_key_line(e) + "\n";
+  return out;
+}
+
+std::vector<KeyEntry> merge_keys(const std::vector<KeyEntry>& existing, const std::vector<KeyEntry>& learned) {
+  std::vector<KeyEntry> out = existing;
+  for (const auto& l : learned) {
+    if (std::find(out.begin(), out.end(), l) != out.end()) continue;
+    bool merged = false;
+    for (auto& e : out) {
+      if (!e.mac || !l.mac || *e.mac != *l.mac) continue;
+      auto fits = [](const auto& have, const auto& add) { return !have || !add || *have == *add; };
+      if (!fits(e.product_id, l.product_id) || !fits(e.token, l.token) || !fits(e.beacon_key, l.beacon_key) ||
+          !fits(e.bind_key, l.bind_key))
+        continue;  // conflicts: keep both lines
+      if (!e.product_id) e.product_id = l.product_id;
+      if (!e.token) e.token = l.token;
+      if (!e.beacon_key) e.beacon_key = l.beacon_key;
+      if (!e.bind_key) e.bind_key = l.bind_key;
+      merged = true;
+      break;
+    }
+    if (!merged) out.push_back(l);
+  }
+  return out;
+}
+
+const char* source_name(Source s) {
+  switch (s) {
+    case Source::option: return "option";
+    case Source::keys_file: return "keys_file";
+    case Source::register_session: return "register_session";
+    case Source::read_0002: return "read_0002";
+    case Source::mibeacon: return "mibeacon";
+    case Source::search: return "search";
+    case Source::login: return "login";
+  }
+  return "?";
+}
+
+KeyStore::Device& KeyStore::device(const BdAddr& mac) {
+  for (auto& d : devices_)
+    if (d.mac == mac) return d;
+  auto it = std::lower_bound(devices_.begin(), devices_.end(), mac, [](const Device& d, const BdAddr& m) {
+    return d.mac.str() < m.str();
+  });
+  Device d;
+  d.mac = mac;
+  return *devices_.insert(it, d);
+}
+
+const KeyStore::Device* KeyStore::find(const BdAddr& mac) const {
+  for (const auto& d : devices_)
+    if (d.mac == mac) return &d;
+  return nullptr;
+}
+
+void KeyStore::add_entry(const KeyEntry& e, Source src) {
+  if (!e.mac) {
+    unnamed_.push_back(e);
+    return;
+  }
+  Device& d = device(*e.mac);
+  if (e.product_id && !d.pid) d.pid = std::make_pair(*e.product_id, src);
+  if (e.token) d.tokens.push_back({*e.token, src});
+  if (e.beacon_key) d.beacon_key = e.beacon_key;
+  if (e.bind_key) d.bind_key = e.bind_key;
+}
+
+std::optional<std::pair<std::uint16_t, Source>> KeyStore::product_id(const std::optional<BdAddr>& mac) const {
+  if (option_pid_) return std::make_pair(*option_pid_, Source::option);
+  if (mac)
+    if (const Device* d = find(*mac); d && d->pid) return d->pid;
+  return std::nullopt;
+}
+
+std::vector<KeyStore::Candidate> KeyStore::tokens(const std::optional<BdAddr>& mac) const {
+  std::vector<Candidate> out;
+  auto add = [&](const miauth::Token& t, Source s) {
+    for (const auto& c : out)
+      if (c.token == t) return;
+    out.push_back({t, s});
+  };
+  if (mac)
+    if (const Device* d = find(*mac))
+      for (const auto& c : d->tokens) add(c.token, c.source);
+  for (const auto& t : option_tokens_) add(t, Source::option);
+  for (const auto& e : unnamed_)
+    if (e.token) add(*e.token, Source::keys_file);
+  return out;
+}
+
+std::optional<BeaconKey> KeyStore::beacon_key(const BdAddr& mac) const {
+  const Device* d = find(mac);
+  return d ? d->beacon_key : std::nullopt;
+}
+
+std::optional<BindKey> KeyStore::bind_key(const BdAddr& mac) const {
+  const Device* d = find(mac);
+  return d ? d->bind_key : std::nullopt;
+}
+
+void KeyStore::learn_token(const BdAddr& mac, const miauth::Token& t, std::optional<std::uint16_t> pid) {
+  Device& d = device(mac);
+  d.learned = true;
+  bool have = false;
+  for (const auto& c : d.tokens) have |= c.token == t;
+  // Newest first: a fresh register replaces what the device held before.
+  if (!have) d.tokens.insert(d.tokens.begin(), {t, Source::register_session});
+  if (pid && !d.pid) d.pid = std::make_pair(*pid, Source::register_session);
+}
+
+void KeyStore::learn_product_id(const BdAddr& mac, std::uint16_t pid, Source src) {
+  Device& d = device(mac);
+  if (!d.pid) {
+    d.pid = std::make_pair(pid, src);
+    d.learned = true;
+  }
+}
+
+void KeyStore::learn_beacon_key(const BdAddr& mac, const BeaconKey& k) {
+  Device& d = device(mac);
+  d.learned = true;
+  d.beacon_key = k;
+}
+
+std::vector<KeyEntry> KeyStore::learned() const {
+  std::vector<KeyEntry> out;
+  for (const auto& d : devices_) {
+    if (!d.learned) continue;
+    KeyEntry e;
+    e.mac = d.mac;
+    if (d.pid) e.product_id = d.pid->first;
+    for (const auto& c : d.tokens)
+      if (c.source == Source::register_session) {
+        e.token = c.token;
+        break;
+      }
+    e.beacon_key = d.beacon_key;
+    e.bind_key = d.bind_key;
+    out.push_back(e);
+  }
+  return out;
+}
+
+}  // namespace fe95

@@ -1,0 +1,129 @@
+#include "fe95/miauth/crypto.h"
+
+#include <cstring>
+#include <numeric>
+
+namespace fe95::miauth {
+
+namespace {
+
+struct Identity {
+  std::uint8_t s[256];
+  constexpr Identity() : s() {
+    for (int i = 0; i < 256; ++i) s[i] = static_cast<std::uint8_t>(i);
+  }
+};
+constexpr Identity kIdentity;
+
+// KSA for a key of any length; the search below inlines the 8-byte case.
+inline void ksa(std::uint8_t* s, const std::uint8_t* key, std::size_t len) {
+  std::memcpy(s, kIdentity.s, 256);
+  std::uint8_t j = 0;
+  std::size_t k = 0;
+  for (int i = 0; i < 256; ++i) {
+    j = static_cast<std::uint8_t>(j + s[i] + key[k]);
+    if (++k == len) k = 0;
+    std::swap(s[i], s[j]);
+  }
+}
+
+// First n keystream bytes of an 8-byte key; stops early (returning false) at the first byte that
+// differs from want, which is what makes the 65,536-id search cheap.
+inline bool keystream8_equals(const std::uint8_t* key, const std::uint8_t* want, std::size_t n) {
+  std::uint8_t s[256];
+  std::memcpy(s, kIdentity.s, 256);
+  std::uint8_t j = 0;
+  for (int i = 0; i < 256; ++i) {
+    j = static_cast<std::uint8_t>(j + s[i] + key[i & 7]);
+    std::swap(s[i], s[j]);
+  }
+  std::uint8_t a = 0, b = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    a = static_cast<std::uint8_t>(a + 1);
+    b = static_cast<std::uint8_t>(b + s[a]);
+    std::swap(s[a], s[b]);
+    if (s[static_cast<std::uint8_t>(s[a] + s[b])] != want[k]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Rc4::Rc4(ByteView key) {
+  if (key.empty()) {
+    std::memcpy(s_, kIdentity.s, 256);
+    return;
+  }
+  ksa(s_, key.data(), key.size());
+}
+
+void Rc4::apply(std::uint8_t* data, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k) {
+    i_ = static_cast<std::uint8_t>(i_ + 1);
+    j_ = static_cast<std::uint8_t>(j_ + s_[i_]);
+    std::swap(s_[i_], s_[j_]);
+    data[k] ^= s_[static_cast<std::uint8_t>(s_[i_] + s_[j_])];
+  }
+}
+
+Bytes rc4(ByteView key, ByteView data) {
+  Bytes out(data.begin(), data.end());
+  Rc4(key).apply(out.data(), out.size());
+  return out;
+}
+
+Mix mix_a(const BdAddr& mac, std::uint16_t pid) {
+  const auto& m = mac.le;
+  const auto lo = static_cast<std::uint8_t>(pid & 0xff);
+  return {m[0], m[2], m[5], lo, lo, m[4], m[5], m[1]};
+}
+
+Mix mix_b(const BdAddr& mac, std::uint16_t pid) {
+  const auto& m = mac.le;
+  return {m[0], m[2], m[5], static_cast<std::uint8_t>(pid >> 8), m[4], m[0], m[5], static_cast<std::uint8_t>(pid & 0xff)};
+}
+
+Token token_from_t1(const BdAddr& mac, std::uint16_t pid, ByteView t1) {
+  Token t{};
+  std::memcpy(t.data(), t1.data(), std::min<std::size_t>(t1.size(), 12));
+  Rc4(mix_a(mac, pid)).apply(t.data(), 12);
+  return t;
+}
+
+bool t2_verifies(const BdAddr& mac, std::uint16_t pid, const Token& token, ByteView t2) {
+  if (t2.size() < 12) return false;
+  Token x{};
+  std::memcpy(x.data(), t2.data(), 12);
+  Rc4(mix_a(mac, pid)).apply(x.data(), 12);
+  Rc4(mix_b(mac, pid)).apply(x.data(), 12);
+  return x == token;
+}
+
+Token make_t2(const BdAddr& mac, std::uint16_t pid, const Token& token) {
+  Token x = token;
+  Rc4(mix_b(mac, pid)).apply(x.data(), 12);
+  Rc4(mix_a(mac, pid)).apply(x.data(), 12);
+  return x;
+}
+
+std::vector<std::uint16_t> search_product_ids(const BdAddr& mac, ByteView t1, ByteView t2) {
+  std::vector<std::uint16_t> found;
+  if (t1.size() < 12 || t2.size() < 12) return found;
+  // T1 = token ^ ksA and T2 = token ^ ksB ^ ksA, so T1 ^ T2 is the mixB keystream itself:
+  // mixA and the token cancel, and each candidate costs one KSA plus an early-exit compare.
+  std::uint8_t want[12];
+  for (int i = 0; i < 12; ++i) want[i] = static_cast<std::uint8_t>(t1[static_cast<std::size_t>(i)] ^ t2[static_cast<std::size_t>(i)]);
+  for (unsigned pid = 0; pid < 65536; ++pid) {
+    const Mix k = mix_b(mac, static_cast<std::uint16_t>(pid));
+    if (keystream8_equals(k.data(), want, 12)) found.push_back(static_cast<std::uint16_t>(pid));
+  }
+  return found;
+}
+
+Token login_key(const Token& token, const Word& tick) {
+  Token k = token;
+  for (int i = 0; i < 4; ++i) k[static_cast<std::size_t>(i)] ^= tick[static_cast<std::size_t>(i)];
+  return k;
+}
+
+}  // namespace fe95::miauth
