@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
-capture=${1:-captures/gatt-tour.btsnoop}
-echo "== fe95 att $capture" >&2
-build/analyzer/fe95 att "$capture"
+capture=${1:-captures/register-kettle.btsnoop}
+echo "== fe95 analyze $capture" >&2
+build/analyzer/fe95 analyze "$capture"

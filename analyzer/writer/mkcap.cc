@@ -21,7 +21,7 @@ std::string shipped_name(const NamedScenario& s, Format f, bool first) {
 
 bool write_one(const NamedScenario& s, Format f, const std::string& path) {
   auto w = open_writer(path, f);
-  Scenario sc(*w, kScenarioEpochNs);
+  Scenario sc(*w, kScenarioEpochNs + s.start_offset_s * 1000000000LL);
   s.build(sc);
   if (!w->close()) {
     std::cerr << "fe95-mkcap: " << path << ": write failed\n";

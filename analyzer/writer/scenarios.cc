@@ -231,7 +231,7 @@ const std::vector<NamedScenario>& scenarios() {
       {"register-then-login", "register, reconnect, login: verified with no options", register_then_login,
        {Format::btsnoop_h4}},
       {"login-kettle", "a login on its own (token 015ccba8800abdc12eb8ed82)", login_kettle,
-       {Format::btsnoop_h4, Format::pcap_phdr_ns}},
+       {Format::btsnoop_h4, Format::pcap_phdr_ns}, 86400},
       {"login-other-token", "login with token 00112233445566778899aabb; the device holds another", login_other_token,
        {Format::btsnoop_h4}},
       {"login-long-notification", "login with 12-byte challenge and confirmation notifications",

@@ -57,6 +57,12 @@ void Stack::drop(const Record& rec, std::uint32_t k, std::uint8_t reason) {
   if (it == conns_.end()) return;
   listener_.on_disconnect(rec, *it->second, reason);
   l2cap_.reset(it->second->adapter, it->second->handle, rec);
+  Connection& c = *it->second;
+  if (c.known && c.servers[0].size() > 0) {
+    std::erase_if(remembered_, [&](const Remembered& r) { return r.peer == c.peer && r.adapter == c.adapter; });
+    if (remembered_.size() >= kMaxRememberedPeers) remembered_.erase(remembered_.begin());
+    remembered_.push_back({c.peer, c.adapter, std::move(c.servers[0]), rec.frame});
+  }
   conns_.erase(it);
 }
 
@@ -77,6 +83,8 @@ void Stack::on_event(const Record& rec) {
     c.role = cc.role;
     c.connected_ns = rec.ts_ns;
     c.connected_frame = rec.frame;
+    for (const auto& r : remembered_)
+      if (r.peer == c.peer && r.adapter == c.adapter) c.servers[0] = r.server;
     listener_.on_connect(rec, c);
   }
   if (event_.disconnection && event_.disconnection->status == 0)

@@ -84,6 +84,9 @@ public:
   // Live connections tracked at once. Handles are 12-bit per adapter; past the cap the link idle
   // the longest is dropped (with a diagnostic), so 100,000 handles cannot exhaust memory.
   static constexpr std::size_t kMaxConnections = 512;
+  // GATT maps of disconnected peers, kept by address: a device's handles do not change between
+  // connections (Android relies on it and caches GATT; Wireshark keeps them too).
+  static constexpr std::size_t kMaxRememberedPeers = 64;
 
   explicit Stack(Listener& listener) : listener_(listener), l2cap_(*this) {}
   void feed(const Record& rec);
@@ -108,6 +111,13 @@ private:
   Listener& listener_;
   l2cap::Reassembler l2cap_;
   std::unordered_map<std::uint32_t, std::unique_ptr<Connection>> conns_;
+  struct Remembered {
+    BdAddr peer;
+    std::uint16_t adapter;
+    gatt::Server server;
+    std::uint64_t frame;
+  };
+  std::vector<Remembered> remembered_;  // at most kMaxRememberedPeers, oldest dropped first
   hci::Event event_;  // reused: no allocation per event
   std::uint64_t next_serial_ = 1;
   std::uint64_t att_pdus_ = 0;

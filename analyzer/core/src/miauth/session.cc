@@ -365,6 +365,12 @@ void Tracker::resolve_login(Session& s) {
   if (s.draft_order || s.challenge.size() < 4) return;
   const auto candidates = keys_.tokens(s.device);
   if (candidates.empty()) return;
+  // Re-derived from scratch at every step: a candidate adopted at the challenge (the only one)
+  // is dropped when the response contradicts it.
+  s.token.reset();
+  s.token_source.reset();
+  s.tick.reset();
+  s.session_key.reset();
   // The token is the candidate under which the client's response decrypts to 09 AC BF 93.
   const Word challenge = word(s.challenge);
   for (const auto& c : candidates) {
@@ -379,7 +385,8 @@ void Tracker::resolve_login(Session& s) {
     break;
   }
   for (auto& r : s.steps) {
-    if (!s.token) break;
+    if (r.step == Step::challenge || r.step == Step::response || r.step == Step::confirmation) r.plaintext.clear();
+    if (!s.token) continue;
     if (r.step == Step::challenge) r.plaintext.assign(s.tick->begin(), s.tick->end());
     if (r.step == Step::response || r.step == Step::confirmation)
       r.plaintext = rc4(*s.session_key, ByteView(r.value).first(std::min<std::size_t>(4, r.value.size())));

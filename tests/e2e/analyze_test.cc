@@ -1,0 +1,260 @@
+// fe95 analyze / verify end to end on the shipped synthetic captures: a golden JSON Lines file per
+// case (tests/e2e/golden/, regenerate with FE95_UPDATE_GOLDEN=1 and review the diff) plus
+// assertions on what each case is about, so a golden regenerated carelessly still cannot pass.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+
+#include "support.h"
+
+namespace fe95::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kKettleToken = "015ccba8800abdc12eb8ed82";
+constexpr const char* kOtherToken = "00112233445566778899aabb";
+
+struct Case {
+  const char* name;     // golden file name
+  const char* capture;  // in captures/
+  std::vector<std::string> args;
+};
+
+const std::vector<Case>& cases() {
+  static const std::vector<Case> c = {
+      {"register-kettle", "register-kettle.btsnoop", {}},
+      {"register-kettle-pcapng", "register-kettle-pcapng.pcapng", {}},
+      {"register-kettle-btmon", "register-kettle-btmon.btsnoop", {}},
+      {"register-nodiscovery", "register-nodiscovery.btsnoop", {}},
+      {"register-nodiscovery-pcap", "register-nodiscovery-pcap.pcap", {}},
+      {"register-plain-end", "register-plain-end.btsnoop", {}},
+      {"register-then-login", "register-then-login.btsnoop", {}},
+      {"login-kettle-token", "login-kettle.btsnoop", {"--token", kKettleToken}},
+      {"login-kettle-wrong-token", "login-kettle.btsnoop", {"--token", kOtherToken}},
+      {"login-kettle-no-token", "login-kettle.btsnoop", {}},
+      {"login-kettle-ns", "login-kettle-pcap-ns.pcap", {"--token", kKettleToken}},
+      {"login-other-token", "login-other-token.btsnoop", {"--token", kOtherToken}},
+      {"login-long-notification", "login-long-notification.btsnoop", {"--token", kKettleToken}},
+      {"mistake-draft-register", "mistake-draft-register.btsnoop", {}},
+      {"mistake-draft-login", "mistake-draft-login.btsnoop", {"--token", kKettleToken}},
+      {"mistake-draft-login-key", "mistake-draft-login-key.btsnoop", {"--token", kKettleToken}},
+      {"mistake-mac-order", "mistake-mac-order.btsnoop", {}},
+      {"mistake-product-id", "mistake-product-id.btsnoop", {}},
+      {"register-cut", "register-cut.btsnoop", {}},
+      {"wifi-setup", "wifi-setup.btsnoop", {}},
+  };
+  return c;
+}
+
+std::string captures(const std::string& name) { return shipped_captures() + "/" + name; }
+
+RunResult analyze(const std::string& capture, std::vector<std::string> args) {
+  std::vector<std::string> argv{FE95_BINARY, "analyze", "--json", "-q", captures(capture)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run(argv);
+}
+
+// The output names files by the path given; goldens hold the name relative to captures/.
+std::string relative(std::string out) {
+  const std::string prefix = shipped_captures() + "/";
+  for (std::size_t at; (at = out.find(prefix)) != std::string::npos;) out.replace(at, prefix.size(), "captures/");
+  return out;
+}
+
+class Golden : public ::testing::TestWithParam<Case> {};
+
+TEST_P(Golden, MatchesCheckedInOutput) {
+  const Case& c = GetParam();
+  auto r = analyze(c.capture, c.args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string got = relative(r.out);
+  const std::string path = std::string(FE95_SOURCE_DIR) + "/tests/e2e/golden/" + c.name + ".jsonl";
+  if (std::getenv("FE95_UPDATE_GOLDEN")) write_file(path, got);
+  EXPECT_EQ(got, read_file(path)) << "golden " << path;
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, Golden, ::testing::ValuesIn(cases()), [](const auto& p) {
+  std::string n = p.param.name;
+  for (auto& ch : n)
+    if (ch == '-') ch = '_';
+  return n;
+});
+
+json only_session(const std::string& capture, std::vector<std::string> args = {}) {
+  auto r = analyze(capture, std::move(args));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  auto lines = json_lines(r.out);
+  EXPECT_EQ(lines.size(), 1u) << r.out;
+  return lines.empty() ? json::object() : lines[0];
+}
+
+bool has_finding(const json& s, const std::string& code) {
+  for (const auto& d : s["diagnostics"])
+    if (d["code"] == code) return true;
+  return false;
+}
+
+TEST(Analyze, RegisterWithNoOptionsRecoversEverything) {
+  const json s = only_session("register-kettle.btsnoop");
+  EXPECT_EQ(s["kind"], "register");
+  EXPECT_EQ(s["status"], "verified");
+  EXPECT_EQ(s["device"], "C4:7C:8D:6A:12:34");
+  EXPECT_EQ(s["token"], kKettleToken);
+  EXPECT_EQ(s["product_id"], 275);
+  EXPECT_EQ(s["product_id_source"], "search");
+  EXPECT_EQ(s["firmware"], "1.1.2_0001");
+  EXPECT_EQ(s["beacon_key"], "b853075158487ca39a5b5ea9");
+  EXPECT_EQ(s["device_id"], "blt.3.129pdsl4cko00");
+  EXPECT_EQ(s["bond"], "ok");
+  EXPECT_EQ(s["handles"]["from_discovery"], true);
+}
+
+TEST(Analyze, RegisterWithoutDiscoveryUsesTheProductIdRead) {
+  const json s = only_session("register-nodiscovery.btsnoop");
+  EXPECT_EQ(s["status"], "verified");
+  EXPECT_EQ(s["product_id"], 339);
+  EXPECT_EQ(s["product_id_source"], "read_0002");
+  EXPECT_EQ(s["handles"]["from_discovery"], false);
+  EXPECT_EQ(s["token"], "a0a1a2a3a4a5a6a7a8a9aaab");
+  EXPECT_EQ(s["firmware"], "1.0.1_1");
+}
+
+TEST(Analyze, PidOptionThatDoesNotVerifyIsCorrected) {
+  const json s = only_session("register-kettle.btsnoop", {"--pid", "131"});
+  EXPECT_EQ(s["status"], "verified");
+  EXPECT_EQ(s["product_id"], 275);
+  EXPECT_TRUE(has_finding(s, "wrong_product_id"));
+}
+
+TEST(Analyze, LoginVerifiesWithTheRightTokenAndFailsWithAWrongOne) {
+  EXPECT_EQ(only_session("login-kettle.btsnoop", {"--token", kKettleToken})["status"], "verified");
+  EXPECT_EQ(only_session("login-kettle.btsnoop", {"--token", kOtherToken})["status"], "failed");
+  EXPECT_EQ(only_session("login-kettle.btsnoop")["status"], "no_token");
+}
+
+TEST(Analyze, EveryClientMistakeIsNamed) {
+  EXPECT_TRUE(has_finding(only_session("mistake-draft-register.btsnoop"), "draft_byte_order"));
+  EXPECT_TRUE(has_finding(only_session("mistake-draft-login.btsnoop", {"--token", kKettleToken}), "draft_byte_order"));
+  EXPECT_TRUE(has_finding(only_session("mistake-draft-login-key.btsnoop", {"--token", kKettleToken}), "draft_login_key"));
+  EXPECT_TRUE(has_finding(only_session("mistake-mac-order.btsnoop"), "client_mac_order"));
+  const json pid = only_session("mistake-product-id.btsnoop");
+  EXPECT_TRUE(has_finding(pid, "client_product_id"));
+  EXPECT_EQ(pid["product_id"], 275);
+  const json other = only_session("login-other-token.btsnoop", {"--token", kOtherToken});
+  EXPECT_EQ(other["status"], "other_token");
+  EXPECT_TRUE(has_finding(other, "device_holds_other_token"));
+  EXPECT_TRUE(has_finding(only_session("login-long-notification.btsnoop", {"--token", kKettleToken}),
+                          "long_login_notification"));
+  const json cut = only_session("register-cut.btsnoop");
+  EXPECT_EQ(cut["status"], "incomplete");
+  EXPECT_TRUE(has_finding(cut, "cut_by_disconnect"));
+  const json plain = only_session("register-plain-end.btsnoop");
+  EXPECT_EQ(plain["register_end"], "plain");
+  EXPECT_EQ(plain["status"], "verified");
+}
+
+TEST(Analyze, WifiSetupIsDecrypted) {
+  const json s = only_session("wifi-setup.btsnoop");
+  ASSERT_EQ(s["wifi"].size(), 3u);
+  EXPECT_EQ(s["wifi"][1]["type"], "ssid");
+  EXPECT_EQ(s["wifi"][1]["text"], "HomeNet");
+  EXPECT_EQ(s["wifi"][2]["text"], "correct horse");
+}
+
+TEST(Analyze, SeveralCapturesShareWhatTheyLearnInTimestampOrder) {
+  // The login capture is named first but recorded a day later.
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", captures("login-kettle.btsnoop"), captures("register-kettle.btsnoop")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["kind"], "register");
+  EXPECT_EQ(lines[1]["kind"], "login");
+  EXPECT_EQ(lines[1]["status"], "verified");
+  EXPECT_EQ(lines[1]["token_source"], "register_session");
+}
+
+TEST(Analyze, BadOptionsSayWhatWasExpected) {
+  const std::string cap = captures("login-kettle.btsnoop");
+  struct Bad {
+    std::vector<std::string> args;
+    std::string says;
+  };
+  for (const auto& b : std::vector<Bad>{{{"--token", "xyz"}, "24 hex digits"},
+                                         {{"--token", "015ccba8800abdc12eb8ed"}, "24 hex digits"},
+                                         {{"--mac", "C4:7C:8D:6A:12"}, "AA:BB:CC:DD:EE:FF"},
+                                         {{"--pid", "70000"}, "0 to 65535"},
+                                         {{"--pid", "-1"}, "0 to 65535"},
+                                         {{"--bogus"}, ""}}) {
+    std::vector<std::string> argv{FE95_BINARY, "analyze", cap};
+    argv.insert(argv.end(), b.args.begin(), b.args.end());
+    auto r = run(argv);
+    EXPECT_EQ(r.exit_code, 2) << b.args[0];
+    EXPECT_NE(r.err.find(b.says), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST(Keys, ExportFeedsALaterRunAndMergesWithoutDropping) {
+  const std::string dir = temp_dir();
+  const std::string keys = dir + "/keys.csv";
+  write_file(keys, "# mine\n\"AA:BB:CC:DD:EE:FF\",\"131\",\"\",\"\",\"\"\n");
+  auto r = run({FE95_BINARY, "analyze", "-q", captures("register-kettle.btsnoop"), "--export-keys", keys});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const std::string text = read_file(keys);
+  EXPECT_NE(text.find("\"AA:BB:CC:DD:EE:FF\",\"131\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"C4:7C:8D:6A:12:34\",\"275\",\"015ccba8800abdc12eb8ed82\",\"b853075158487ca39a5b5ea9\""),
+            std::string::npos)
+      << text;
+  // The exported file verifies the later login with no other option.
+  auto v = run({FE95_BINARY, "verify", captures("login-kettle.btsnoop"), "--keys", keys});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  // Exporting again does not duplicate lines.
+  ASSERT_EQ(run({FE95_BINARY, "analyze", "-q", captures("register-kettle.btsnoop"), "--export-keys", keys}).exit_code, 0);
+  EXPECT_EQ(read_file(keys), text);
+}
+
+TEST(Keys, BadLineIsReportedWithItsNumberAndTheFileIsLeftAlone) {
+  const std::string dir = temp_dir();
+  const std::string keys = dir + "/keys.csv";
+  const std::string bad = "\"C4:7C:8D:6A:12:34\",\"275\",\"\",\"\",\"\"\n# comment\n\"C4:7C:8D:6A:12:34\",\"275\",\"abc\",\"\",\"\"\n";
+  write_file(keys, bad);
+  auto r = run({FE95_BINARY, "analyze", captures("register-kettle.btsnoop"), "--keys", keys});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("keys.csv:3:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("24 hex digits"), std::string::npos) << r.err;
+  r = run({FE95_BINARY, "analyze", captures("register-kettle.btsnoop"), "--export-keys", keys});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(read_file(keys), bad);
+}
+
+TEST(Keys, CloudBeaconKeyFormIsAccepted) {
+  const std::string keys = temp_dir() + "/keys.csv";
+  write_file(keys, "\"C4:7C:8D:6A:12:34\",\"\",\"015ccba8800abdc12eb8ed82\",\"b853075158487ca39a5b5ea9FFFFFFFF\",\"\"\n");
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", captures("login-kettle.btsnoop"), "--keys", keys});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json_lines(r.out).at(0)["status"], "verified");
+}
+
+TEST(Verify, ExitCodes) {
+  const std::string login = captures("login-kettle.btsnoop");
+  auto ok = run({FE95_BINARY, "verify", login, "--token", kKettleToken});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("1 passed, 0 failed"), std::string::npos) << ok.out;
+  auto bad = run({FE95_BINARY, "verify", login, "--token", kOtherToken});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("FAIL"), std::string::npos);
+  // A register that recovers a token other than the expected one fails too.
+  EXPECT_EQ(run({FE95_BINARY, "verify", captures("register-kettle.btsnoop"), "--token", kOtherToken}).exit_code, 1);
+  EXPECT_EQ(run({FE95_BINARY, "verify", captures("register-kettle.btsnoop"), "--token", kKettleToken}).exit_code, 0);
+  EXPECT_EQ(run({FE95_BINARY, "verify", login}).exit_code, 2);                       // no token
+  EXPECT_EQ(run({FE95_BINARY, "verify", login, "--token", "zz"}).exit_code, 2);      // bad token
+  EXPECT_EQ(run({FE95_BINARY, "verify", captures("gatt-tour.btsnoop"), "--token", kKettleToken}).exit_code, 1);
+  const std::string broken = temp_dir() + "/broken.btsnoop";
+  write_file(broken, read_file(login).substr(0, 200));
+  EXPECT_EQ(run({FE95_BINARY, "verify", broken, "--token", kKettleToken}).exit_code, 2);  // unusable input
+}
+
+}  // namespace
+}  // namespace fe95::test
