@@ -1,4 +1,5 @@
 // `fe95 analyze`: FE95 sessions per device, as a readable report or JSON Lines.
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -16,16 +17,46 @@ namespace {
 
 class Collector final : public AnalysisSink {
 public:
-  Collector(std::string file, bool json) : file_(std::move(file)), json_(json) {}
+  Collector(std::string file, bool json, bool list_beacons)
+      : file_(std::move(file)), json_(json), list_beacons_(list_beacons) {}
   void on_session(const miauth::Session& s) override {
     if (json_) write_line(stdout, session_json(file_, s));
     else sessions.push_back(s);
   }
+  void on_beacon(const BeaconEvent& b) override {
+    if (json_) {
+      write_line(stdout, beacon_json(file_, b));
+      return;
+    }
+    auto it = std::find_if(beacons.begin(), beacons.end(), [&](const BeaconSummary& s) { return s.device == b.device; });
+    if (it == beacons.end()) {
+      beacons.push_back({});
+      it = beacons.end() - 1;
+      it->device = b.device;
+      it->first_frame = b.rec.frame;
+    }
+    const auto& f = b.frame;
+    it->product_id = f.product_id;
+    it->last_frame = b.rec.frame;
+    ++it->frames;
+    if (std::find(it->versions.begin(), it->versions.end(), f.fc.version()) == it->versions.end())
+      it->versions.push_back(f.fc.version());
+    it->encrypted += f.fc.encrypted();
+    it->decrypted += f.status == mibeacon::Status::decrypted;
+    it->no_key += f.status == mibeacon::Status::encrypted_no_key;
+    it->wrong_key += f.status == mibeacon::Status::wrong_key;
+    it->malformed += f.status == mibeacon::Status::malformed;
+    it->retransmissions += b.retransmission;
+    if (!f.objects.empty()) it->last_values = objects_text(f);
+    if (list_beacons_) beacon_lines.push_back(beacon_line(b));
+  }
   std::vector<miauth::Session> sessions;
+  std::vector<BeaconSummary> beacons;
+  std::vector<std::string> beacon_lines;
 
 private:
   std::string file_;
-  bool json_;
+  bool json_, list_beacons_;
 };
 
 // Writes the merged keys next to the target and renames it over: a failed run leaves the old file.
@@ -58,6 +89,26 @@ int run_analyze(const AnalyzeOptions& opt) {
   KeyStore keys;
   std::vector<KeyEntry> existing;
   if (!load_keys(keys, opt.tokens, opt.mac, opt.pid, opt.keys_file)) return kExitUsage;
+  for (const auto& bk : opt.bind_keys) {
+    // MAC=HEX: 32 hex digits are a v4/v5 bind key, 24 (optionally + FFFFFFFF) a legacy beacon key.
+    const auto eq = bk.find('=');
+    KeyEntry e;
+    if (eq != std::string::npos) {
+      e.mac = BdAddr::parse(bk.substr(0, eq));
+      const std::string key = bk.substr(eq + 1);
+      // 24 hex + FFFFFFFF (cloud form) is also 32 digits: keep both readings, the frame's
+      // version picks the one that applies.
+      e.bind_key = parse_bind_key(key);
+      e.beacon_key = parse_beacon_key(key);
+    }
+    if (!e.mac || (!e.bind_key && !e.beacon_key)) {
+      std::fprintf(stderr,
+                   "fe95: --bindkey \"%s\": expected MAC=KEY, KEY 32 hex digits (bind key) or 24 (beacon key)\n",
+                   bk.c_str());
+      return kExitUsage;
+    }
+    keys.add_entry(e, Source::option);
+  }
   if (!opt.export_keys.empty() && std::filesystem::exists(opt.export_keys)) {
     // The export file's own lines are kept whatever happens; read them (and check them) first.
     KeyStore scratch;
@@ -66,7 +117,7 @@ int run_analyze(const AnalyzeOptions& opt) {
   int rc = kExitOk;
   std::vector<FileSessions> report;
   for (const auto& file : ordered_inputs(opt.inputs)) {
-    Collector sink(file, opt.json);
+    Collector sink(file, opt.json, opt.beacons);
     Analysis analysis(keys, sink);
     Stack stack(analysis);
     Progress progress(opt.quiet, file);
@@ -76,7 +127,8 @@ int run_analyze(const AnalyzeOptions& opt) {
       error_line(file, o);
       rc = kExitInput;
     }
-    if (!opt.json) report.push_back({file, o, std::move(sink.sessions)});
+    if (!opt.json)
+      report.push_back({file, o, std::move(sink.sessions), std::move(sink.beacons), std::move(sink.beacon_lines)});
   }
   if (!opt.json) print_report(stdout, report);
   if (!opt.export_keys.empty() && !export_keys(opt.export_keys, existing, keys.learned())) return kExitInput;
@@ -100,7 +152,7 @@ int run_verify(const VerifyOptions& opt) {
   bool unusable = false;
   std::size_t sessions = 0, passed = 0;
   for (const auto& file : ordered_inputs(opt.inputs)) {
-    Collector sink(file, false);
+    Collector sink(file, false, false);
     Analysis analysis(keys, sink);
     Stack stack(analysis);
     CaptureOutcome o = run_capture_file(file, stack);

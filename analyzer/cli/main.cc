@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   an_cmd->add_option("--keys", an.keys_file, "Keys file (quoted CSV: mac, product_id, token, beacon_key, bind_key)")
       ->check(CLI::ExistingFile);
   an_cmd->add_option("--export-keys", an.export_keys, "Write what the run learned, merged into this keys file");
+  an_cmd->add_option("--bindkey", an.bind_keys,
+                     "MiBeacon key of a device, MAC=HEX: 32 hex digits (v4/v5 bind key) or 24 (legacy beacon key)");
+  an_cmd->add_flag("--beacons", an.beacons, "List every MiBeacon advert in the report");
   an_cmd->add_flag("-q,--quiet", an.quiet, "No progress bar");
 
   VerifyOptions ve;

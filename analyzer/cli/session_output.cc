@@ -18,7 +18,7 @@ Json session_json(const std::string& file, const Session& s) {
   j["file"] = file;
   j["kind"] = miauth::kind_name(s.kind);
   j["device"] = s.device ? Json(s.device->str()) : Json(nullptr);
-  if (s.device_from_option) j["device_source"] = "option";
+  if (s.device_source) j["device_source"] = source_name(*s.device_source);
   j["conn"] = s.conn;
   if (s.adapter) j["adapter"] = s.adapter;
   j["frames"] = {s.first_frame, s.last_frame};
@@ -78,6 +78,84 @@ Json session_json(const std::string& file, const Session& s) {
   return j;
 }
 
+Json beacon_json(const std::string& file, const BeaconEvent& b) {
+  const auto& f = b.frame;
+  Json j;
+  j["type"] = "beacon";
+  j["file"] = file;
+  j["frame"] = b.rec.frame;
+  j["time"] = iso_time(b.rec.ts_ns);
+  j["device"] = b.device.str();
+  j["address"] = b.adv.addr.str();
+  j["rssi"] = b.adv.rssi;
+  j["extended"] = b.adv.extended;
+  j["product_id"] = f.product_id;
+  if (const char* n = product_name(f.product_id)) j["model"] = n;
+  j["counter"] = f.counter;
+  j["version"] = f.fc.version();
+  j["frame_control"] = {{"raw", f.fc.raw},
+                        {"encrypted", f.fc.encrypted()},
+                        {"mac_included", f.fc.mac_included()},
+                        {"capability_included", f.fc.capability_included()},
+                        {"object_included", f.fc.object_included()},
+                        {"mesh", f.fc.mesh()},
+                        {"registered", f.fc.registered()},
+                        {"solicited", f.fc.solicited()},
+                        {"auth_mode", f.fc.auth_mode()}};
+  if (f.capability) j["capability"] = *f.capability;
+  if (f.io_capability) j["io_capability"] = *f.io_capability;
+  j["status"] = mibeacon::status_name(f.status);
+  if (!f.reason.empty()) j["reason"] = f.reason;
+  if (f.fc.encrypted()) j["ciphertext"] = to_hex(f.payload);
+  if (f.ext_counter) j["ext_counter"] = *f.ext_counter;
+  if (!f.plaintext.empty()) j["plaintext"] = to_hex(f.plaintext);
+  Json objs = Json::array();
+  for (const auto& o : f.objects) {
+    Json oj;
+    oj["id"] = o.id;
+    oj["name"] = o.name ? Json(o.name) : Json(nullptr);
+    oj["data"] = to_hex(o.data);
+    for (const auto& v : o.values) oj[v.name] = {{"value", v.value}, {"unit", v.unit}};
+    objs.push_back(oj);
+  }
+  j["objects"] = objs;
+  j["retransmission"] = b.retransmission;
+  return j;
+}
+
+std::string objects_text(const mibeacon::Frame& f) {
+  std::string out;
+  for (const auto& o : f.objects) {
+    if (!out.empty()) out += ", ";
+    if (o.values.empty()) {
+      char id[8];
+      std::snprintf(id, sizeof id, "0x%04x", o.id);
+      out += std::string(o.name ? o.name : id) + "=" + to_hex(o.data);
+      continue;
+    }
+    for (std::size_t i = 0; i < o.values.size(); ++i) {
+      char v[64];
+      std::snprintf(v, sizeof v, "%s%s %g%s%s", i ? ", " : "", o.values[i].name, o.values[i].value,
+                    *o.values[i].unit ? " " : "", o.values[i].unit);
+      out += v;
+    }
+  }
+  return out;
+}
+
+std::string beacon_line(const BeaconEvent& b) {
+  char head[160];
+  std::snprintf(head, sizeof head, "    frame %llu  %s  pid %u  v%u  counter %u  %s%s",
+                static_cast<unsigned long long>(b.rec.frame), b.device.str().c_str(), b.frame.product_id,
+                b.frame.fc.version(), b.frame.counter, mibeacon::status_name(b.frame.status),
+                b.retransmission ? " (retransmission)" : "");
+  std::string line = head;
+  const std::string objs = objects_text(b.frame);
+  if (!objs.empty()) line += "  " + objs;
+  if (!b.frame.reason.empty()) line += "  (" + b.frame.reason + ")";
+  return line;
+}
+
 namespace {
 
 std::string explain_status(const Session& s) {
@@ -103,6 +181,25 @@ void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
                  static_cast<unsigned long long>(f.outcome.records));
     if (!f.outcome.error.empty()) std::fprintf(out, " (stopped: %s)", f.outcome.error.c_str());
     std::fprintf(out, "\n");
+    for (const auto& b : f.beacons) {
+      std::string versions;
+      for (auto v : b.versions) versions += (versions.empty() ? "v" : "/v") + std::to_string(v);
+      const char* model = product_name(b.product_id);
+      std::fprintf(out, "  adverts %s: product id %u%s%s%s, %llu MiBeacon frames (%llu-%llu), %s", b.device.str().c_str(),
+                   b.product_id, model ? " (" : "", model ? model : "", model ? ")" : "",
+                   static_cast<unsigned long long>(b.frames), static_cast<unsigned long long>(b.first_frame),
+                   static_cast<unsigned long long>(b.last_frame), versions.c_str());
+      if (b.encrypted == 0) std::fprintf(out, ", not encrypted");
+      else
+        std::fprintf(out, ", %llu encrypted (%llu decrypted, %llu no key, %llu wrong key)",
+                     static_cast<unsigned long long>(b.encrypted), static_cast<unsigned long long>(b.decrypted),
+                     static_cast<unsigned long long>(b.no_key), static_cast<unsigned long long>(b.wrong_key));
+      if (b.retransmissions) std::fprintf(out, ", %llu retransmissions", static_cast<unsigned long long>(b.retransmissions));
+      if (b.malformed) std::fprintf(out, ", %llu malformed", static_cast<unsigned long long>(b.malformed));
+      std::fprintf(out, "\n");
+      if (!b.last_values.empty()) std::fprintf(out, "    latest: %s\n", b.last_values.c_str());
+    }
+    for (const auto& l : f.beacon_lines) std::fprintf(out, "%s\n", l.c_str());
     if (f.sessions.empty()) {
       std::fprintf(out, "  no FE95 session\n");
       continue;

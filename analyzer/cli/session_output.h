@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common.h"
+#include "fe95/analysis.h"
 #include "fe95/keys.h"
 #include "fe95/miauth/session.h"
 
@@ -13,12 +14,29 @@ namespace fe95::cli {
 
 Json session_json(const std::string& file, const miauth::Session& s);
 
+Json beacon_json(const std::string& file, const BeaconEvent& b);
+
+// Per-device advert summary for the text report.
+struct BeaconSummary {
+  BdAddr device;
+  std::uint16_t product_id = 0;
+  std::uint64_t frames = 0, encrypted = 0, decrypted = 0, no_key = 0, wrong_key = 0, malformed = 0,
+                retransmissions = 0;
+  std::uint64_t first_frame = 0, last_frame = 0;
+  std::vector<unsigned> versions;
+  std::string last_values;  // the latest decoded objects, as text
+};
+
 struct FileSessions {
   std::string file;
   CaptureOutcome outcome;
   std::vector<miauth::Session> sessions;
+  std::vector<BeaconSummary> beacons;
+  std::vector<std::string> beacon_lines;  // with --beacons
 };
 void print_report(std::FILE* out, const std::vector<FileSessions>& files);
+std::string objects_text(const mibeacon::Frame& f);
+std::string beacon_line(const BeaconEvent& b);
 
 // Reads --keys/--token/--mac/--pid into a KeyStore; on a bad value prints what was expected and
 // returns false (exit code 2).

@@ -1,6 +1,7 @@
 #include "scenarios.h"
 
 #include "miauth_scenario.h"
+#include "mibeacon_frames.h"
 
 namespace fe95::writer {
 
@@ -214,6 +215,103 @@ void wifi_setup(Scenario& s) {
   s.disconnect(0x0081);
 }
 
+Bytes temp_humidity(int tenths_c, int tenths_pct) {
+  return mibeacon_object(0x100d, {static_cast<std::uint8_t>(tenths_c), static_cast<std::uint8_t>(tenths_c >> 8),
+                                  static_cast<std::uint8_t>(tenths_pct), static_cast<std::uint8_t>(tenths_pct >> 8)});
+}
+
+void advert(Scenario& s, const BdAddr& addr, const BeaconSpec& b, bool extended = false) {
+  s.advert(addr, cat({ad_flags(0x06), ad_service_data16(0xfe95, mibeacon_frame(b))}), extended);
+}
+
+// A sensor (cleargrass, pid 426) advertising plain v2 frames, then registered from a capture that
+// starts mid-connection (no connection event, no discovery, no product id read): its MAC and
+// product id come from the adverts. Afterwards its adverts are v3 and encrypted with the beacon
+// key the register read from 0x0014: decrypted with no option.
+void register_mibeacon(Scenario& s) {
+  MiDevice d;
+  d.mac = *BdAddr::parse("58:2D:34:10:20:30");
+  d.pid = 426;
+  d.beacon_key = {0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc};
+  const miauth::Token t{0x9e, 0x0f, 0x61, 0x32, 0x5b, 0xd7, 0x71, 0x0c, 0xd4, 0x4e, 0x5a, 0x20};
+  BeaconSpec b;
+  b.version = 2;
+  b.product_id = d.pid;
+  b.mac = d.mac;
+  for (std::uint8_t i = 0; i < 3; ++i) {
+    b.counter = i;
+    b.objects = temp_humidity(215 + i, 480);
+    advert(s, d.mac, b);
+    advert(s, d.mac, b);  // advertisers repeat each frame: a retransmission
+    s.advance_us(100000);
+  }
+  RegisterOptions o;
+  o.discovery = false;
+  mi_register(s, 0x0040, d, t, o);
+  s.disconnect(0x0040);
+  b.version = 3;
+  b.beacon_key = d.beacon_key;
+  for (std::uint8_t i = 3; i < 6; ++i) {
+    b.counter = i;
+    b.ext_counter = i;
+    b.objects = cat({temp_humidity(220 + i, 475), mibeacon_object(0x100a, {87})});
+    advert(s, d.mac, b);
+    s.advance_us(100000);
+  }
+}
+
+// MiBeacon versions 2-5, plain and encrypted, legacy and extended advertising reports, a
+// capability frame with I/O capability, and frames that are malformed on purpose.
+// Keys: beacon key 112233445566778899aabbcc (v2/v3), bind key 000102030405060708090a0b0c0d0e0f (v4/v5).
+void mibeacon_tour(Scenario& s) {
+  const BdAddr a = *BdAddr::parse("A4:C1:38:86:4F:28"), k = *BdAddr::parse("C4:7C:8D:6A:12:34"),
+               f = *BdAddr::parse("C4:7C:8D:6B:00:01");
+  const BeaconKey legacy{0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc};
+  const BindKey bind{0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x0f};
+  BeaconSpec cap;  // capability frame with an I/O capability (spec: 2 bytes)
+  cap.version = 5;
+  cap.product_id = 0x055b;
+  cap.mac = a;
+  cap.capability = 0x28;
+  cap.io_capability = 0x0001;
+  advert(s, a, cap);
+  BeaconSpec v2;  // kettle state, plain
+  v2.version = 2;
+  v2.product_id = 275;
+  v2.mac = k;
+  v2.counter = 7;
+  v2.objects = mibeacon_object(0x1005, {0x01, 0x5a});
+  advert(s, k, v2);
+  BeaconSpec v3 = v2;  // encrypted with the beacon key
+  v3.version = 3;
+  v3.counter = 8;
+  v3.ext_counter = 0x000102;
+  v3.beacon_key = legacy;
+  v3.objects = mibeacon_object(0x1001, {0x00, 0x00, 0x00});
+  advert(s, k, v3);
+  BeaconSpec v4;  // plant sensor, v4 encrypted with a bind key, in an extended report
+  v4.version = 4;
+  v4.product_id = 152;
+  v4.mac = f;
+  v4.counter = 1;
+  v4.ext_counter = 5;
+  v4.bind_key = bind;
+  v4.objects = cat({mibeacon_object(0x1008, {42}), mibeacon_object(0x1009, {0x2c, 0x01})});
+  advert(s, f, v4, true);
+  BeaconSpec v5 = v4;  // v5 without the MAC field: the nonce uses the advertiser address
+  v5.version = 5;
+  v5.include_mac = false;
+  v5.counter = 2;
+  v5.objects = mibeacon_object(0x1007, {0xe8, 0x03, 0x00});
+  advert(s, f, v5);
+  v5.counter = 3;
+  v5.objects = mibeacon_object(0x4803, {64});
+  advert(s, f, v5, true);
+  // Malformed: a MAC announced but cut short; an object running past the end.
+  s.advert(a, cat({ad_flags(0x06), ad_service_data16(0xfe95, {0x30, 0x50, 0x5b, 0x05, 0x09, 0x28, 0x4f})}));
+  s.advert(a, cat({ad_flags(0x06), ad_service_data16(0xfe95, {0x40, 0x20, 0x5b, 0x05, 0x0a, 0x0d, 0x10, 0x04, 0xe9})}));
+}
+
 }  // namespace
 
 const std::vector<NamedScenario>& scenarios() {
@@ -248,6 +346,11 @@ const std::vector<NamedScenario>& scenarios() {
       {"register-cut", "the link drops right after T1", register_cut, {Format::btsnoop_h4}},
       {"wifi-setup", "register of a Wi-Fi device: DID, bond result, Wi-Fi SSID and password", wifi_setup,
        {Format::btsnoop_h4}},
+      {"register-mibeacon", "adverts give MAC and product id to a register without a connection event; "
+                            "later v3 adverts decrypt with the beacon key it read",
+       register_mibeacon, {Format::btsnoop_h4}},
+      {"mibeacon-tour", "MiBeacon v2-v5, plain and encrypted, legacy and extended reports, malformed frames",
+       mibeacon_tour, {Format::btsnoop_h4, Format::pcapng_phdr}},
   };
   return list;
 }

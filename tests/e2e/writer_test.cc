@@ -2,6 +2,9 @@
 // tshark decodes every one of them without a single malformed packet or expert warning/error.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <sstream>
+
 #include "support.h"
 
 namespace fe95::test {
@@ -23,13 +26,25 @@ TEST(Writer, ShippedCapturesAreReproducible) {
 
 class TsharkClean : public ::testing::TestWithParam<std::string> {};
 
+// Captures that start mid-connection on purpose (as many real logs do): Wireshark flags their
+// ACL frames as outside any known connection. That, and nothing else, is allowed for them.
+bool starts_mid_connection(const std::string& path) { return path.find("register-mibeacon") != std::string::npos; }
+
 TEST_P(TsharkClean, NoMalformedNoExpertWarnings) {
   if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
   auto r = run({"tshark", "-r", GetParam(), "-q", "-z", "expert,warn"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out.find("Malformed"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("Warns"), std::string::npos) << r.out;
-  EXPECT_EQ(r.out.find("Errors"), std::string::npos) << r.out;
+  std::istringstream in(r.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    // Summary rows start with their count: "   13   Protocol   HCI_ACL  <summary>".
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[first]))) continue;
+    const bool allowed = starts_mid_connection(GetParam()) &&
+                         line.find("Frame is out of any \"connection handle\" session") != std::string::npos;
+    EXPECT_TRUE(allowed) << "tshark expert info: " << line;
+  }
   // And it sees Bluetooth, not raw data: every frame is HCI.
   auto n = run({"tshark", "-r", GetParam(), "-Y", "!hci_h4 && !hci_mon && !bthci_cmd && !bthci_evt && !bthci_acl",
                 "-T", "fields", "-e", "frame.number"});

@@ -231,6 +231,13 @@ std::optional<BeaconKey> KeyStore::beacon_key(const BdAddr& mac) const {
   return d ? d->beacon_key : std::nullopt;
 }
 
+std::vector<std::pair<BdAddr, std::uint16_t>> KeyStore::advertised() const {
+  std::vector<std::pair<BdAddr, std::uint16_t>> out;
+  for (const auto& d : devices_)
+    if (d.pid && d.pid->second == Source::mibeacon) out.emplace_back(d.mac, d.pid->first);
+  return out;
+}
+
 std::optional<BindKey> KeyStore::bind_key(const BdAddr& mac) const {
   const Device* d = find(mac);
   return d ? d->bind_key : std::nullopt;
@@ -274,7 +281,8 @@ std::vector<KeyEntry> KeyStore::learned() const {
       }
     e.beacon_key = d.beacon_key;
     e.bind_key = d.bind_key;
-    out.push_back(e);
+    // A product id seen in adverts alone is no key: every Xiaomi device nearby would be listed.
+    if (e.token || e.beacon_key || e.bind_key) out.push_back(e);
   }
   return out;
 }

@@ -72,6 +72,9 @@ public:
   // Tokens to try for a device: its own first (keys file, learned), then --token values.
   [[nodiscard]] std::vector<Candidate> tokens(const std::optional<BdAddr>& mac) const;
   [[nodiscard]] std::optional<BeaconKey> beacon_key(const BdAddr& mac) const;
+  // Devices whose product id the run saw in MiBeacon adverts (candidates for a link whose
+  // connection event is not in the capture).
+  [[nodiscard]] std::vector<std::pair<BdAddr, std::uint16_t>> advertised() const;
   [[nodiscard]] std::optional<BindKey> bind_key(const BdAddr& mac) const;
 
   // What the run learned, for --export-keys (deterministic order: by MAC).

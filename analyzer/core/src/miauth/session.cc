@@ -177,7 +177,7 @@ void Tracker::start(ConnState& st, const AttEvent& ev, Kind kind, bool draft) {
     s.device = ev.conn.peer;
   } else if (keys_.option_mac()) {
     s.device = keys_.option_mac();
-    s.device_from_option = true;
+    s.device_source = Source::option;
   }
   s.first_frame = s.last_frame = ev.rec.frame;
   s.start_ns = s.end_ns = ev.rec.ts_ns;
@@ -301,7 +301,23 @@ void Tracker::advance(ConnState& st, Session& s) {
 }
 
 void Tracker::resolve_register(ConnState& st, Session& s) {
-  if (s.draft_order || !s.device || s.t1.size() != 12) return;
+  if (s.draft_order || s.t1.size() != 12) return;
+  if (!s.device && s.t2.size() == 12) {
+    // No connection event: try the devices seen advertising. T1 ^ T2 must be the mixB keystream
+    // of (MAC, product id): a chance match is a 2^-96 event.
+    for (const auto& [mac, pid] : keys_.advertised()) {
+      std::uint8_t x[12];
+      for (int i = 0; i < 12; ++i) x[i] = static_cast<std::uint8_t>(s.t1[static_cast<std::size_t>(i)] ^ s.t2[static_cast<std::size_t>(i)]);
+      Bytes ks(12, 0);
+      Rc4(mix_b(mac, pid)).apply(ks.data(), 12);
+      if (std::equal(ks.begin(), ks.end(), x)) {
+        s.device = mac;
+        s.device_source = Source::mibeacon;
+        break;
+      }
+    }
+  }
+  if (!s.device) return;
   const BdAddr& mac = *s.device;
   // 1. The product id: --pid or the keys file, then a read of 0x0002 on this link, then what the
   // run learned (MiBeacon adverts), then -- once T2 is there -- a search of all 65,536 ids.

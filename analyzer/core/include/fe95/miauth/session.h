@@ -63,7 +63,7 @@ struct Session {
   std::uint16_t adapter = 0;
   std::uint16_t conn = 0;
   std::optional<BdAddr> device;
-  bool device_from_option = false;
+  std::optional<Source> device_source;  // unset: the connection event; else option or mibeacon
   std::uint64_t first_frame = 0, last_frame = 0;
   std::int64_t start_ns = 0, end_ns = 0;
   std::int64_t connected_ns = 0;  // 0 when the capture has no connection event

@@ -1,0 +1,277 @@
+#include "fe95/mibeacon.h"
+
+#include <openssl/evp.h>
+
+#include <cstring>
+#include <memory>
+
+#include "fe95/hci.h"
+
+namespace fe95::mibeacon {
+
+namespace {
+
+struct CtxFree {
+  void operator()(EVP_CIPHER_CTX* c) const { EVP_CIPHER_CTX_free(c); }
+};
+using Ctx = std::unique_ptr<EVP_CIPHER_CTX, CtxFree>;
+
+// AES-CCM decryption with a 4-byte tag checked (v4/v5). OpenSSL's CCM mode: set the nonce
+// length and expected tag before the key, give the total length, then AAD, then data.
+bool ccm_decrypt(const std::uint8_t key[16], ByteView nonce, ByteView aad, ByteView ct, ByteView tag, Bytes& out) {
+  Ctx ctx(EVP_CIPHER_CTX_new());
+  if (!ctx) return false;
+  int len = 0;
+  out.assign(ct.size(), 0);
+  if (EVP_DecryptInit_ex(ctx.get(), EVP_aes_128_ccm(), nullptr, nullptr, nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_CCM_SET_IVLEN, static_cast<int>(nonce.size()), nullptr) != 1 ||
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_CCM_SET_TAG, static_cast<int>(tag.size()),
+                          const_cast<std::uint8_t*>(tag.data())) != 1 ||
+      EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key, nonce.data()) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, nullptr, static_cast<int>(ct.size())) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1)
+    return false;
+  // Returns 1 only when the tag verifies.
+  return EVP_DecryptUpdate(ctx.get(), out.data(), &len, ct.data(), static_cast<int>(ct.size())) == 1;
+}
+
+// The CCM payload without checking the tag (v2/v3: the parsers in use do not check one, PROTOCOL
+// §5). CCM encrypts with AES-CTR from counter block A1 = flags(L-1) | nonce | counter 1, so this
+// is plain AES-CTR through OpenSSL.
+bool ccm_payload_unchecked(const std::uint8_t key[16], ByteView nonce, ByteView ct, Bytes& out) {
+  const std::size_t l = 15 - nonce.size();  // length-field size
+  std::uint8_t a1[16] = {};
+  a1[0] = static_cast<std::uint8_t>(l - 1);
+  std::memcpy(a1 + 1, nonce.data(), nonce.size());
+  a1[15] = 1;
+  Ctx ctx(EVP_CIPHER_CTX_new());
+  int len = 0;
+  out.assign(ct.size(), 0);
+  return ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_128_ctr(), nullptr, key, a1) == 1 &&
+         EVP_DecryptUpdate(ctx.get(), out.data(), &len, ct.data(), static_cast<int>(ct.size())) == 1;
+}
+
+struct ObjectInfo {
+  std::uint16_t id;
+  const char* name;
+};
+// miio_open ble/03 (object ids), with the Home Assistant parsers' names.
+constexpr ObjectInfo kObjects[] = {
+    {0x0003, "motion"},        {0x000f, "motion_illuminance"}, {0x1001, "button"},      {0x1003, "motion"},
+    {0x1004, "temperature"},   {0x1005, "kettle"},             {0x1006, "humidity"},    {0x1007, "illuminance"},
+    {0x1008, "moisture"},      {0x1009, "conductivity"},       {0x100a, "battery"},     {0x100d, "temperature_humidity"},
+    {0x1010, "formaldehyde"},  {0x1012, "switch"},             {0x1013, "consumable"},  {0x1014, "water_leak"},
+    {0x1017, "no_motion_time"}, {0x1018, "light"},             {0x1019, "door"},        {0x4803, "battery"},
+    {0x4818, "no_motion_time"}, {0x4c01, "temperature"},       {0x4c02, "humidity"},
+};
+
+std::int32_t s16(const Bytes& d, std::size_t at) { return static_cast<std::int16_t>(load_u16le(d.data() + at)); }
+
+void decode_values(Object& o) {
+  const Bytes& d = o.data;
+  auto one = [&](const char* n, double v, const char* unit) { o.values.push_back({n, v, unit}); };
+  switch (o.id) {
+    case 0x1004: if (d.size() >= 2) one("temperature", s16(d, 0) / 10.0, "°C"); break;
+    case 0x1006: if (d.size() >= 2) one("humidity", load_u16le(d.data()) / 10.0, "%"); break;
+    case 0x100d:
+      if (d.size() >= 4) {
+        one("temperature", s16(d, 0) / 10.0, "°C");
+        one("humidity", load_u16le(d.data() + 2) / 10.0, "%");
+      }
+      break;
+    case 0x1007:
+    case 0x000f:
+      if (d.size() >= 3) one("illuminance", d[0] | d[1] << 8 | d[2] << 16, "lx");
+      break;
+    case 0x1008: if (!d.empty()) one("moisture", d[0], "%"); break;
+    case 0x1009: if (d.size() >= 2) one("conductivity", load_u16le(d.data()), "µS/cm"); break;
+    case 0x100a:
+    case 0x4803: if (!d.empty()) one("battery", d[0], "%"); break;
+    case 0x1005:
+      if (d.size() >= 2) {
+        one("state", d[0], "");
+        one("temperature", d[1], "°C");
+      }
+      break;
+    case 0x1001:  // button / dimmer event: index (u16), type (u8: 0 press, 1 double, 2 long, 3 rotate...)
+      if (d.size() >= 3) {
+        one("index", load_u16le(d.data()), "");
+        one("type", d[2], "");
+      }
+      break;
+    case 0x1003:
+    case 0x0003:
+    case 0x1018:
+    case 0x1014:
+    case 0x1012: if (!d.empty()) one("value", d[0], ""); break;
+    case 0x1019: if (!d.empty()) one("door", d[0], ""); break;  // 0 open, 1 closed, 2 not closed in time
+    case 0x1010: if (d.size() >= 2) one("formaldehyde", load_u16le(d.data()) / 100.0, "mg/m³"); break;
+    case 0x1013: if (!d.empty()) one("consumable", d[0], "%"); break;
+    case 0x1017:
+    case 0x4818:
+      if (d.size() >= 4) one("no_motion_time", load_u32le(d.data()), "s");
+      else if (d.size() >= 2) one("no_motion_time", load_u16le(d.data()), "s");
+      break;
+    case 0x4c01:
+      if (d.size() >= 4) {
+        float f;
+        std::memcpy(&f, d.data(), 4);  // IEEE 754 little-endian
+        one("temperature", f, "°C");
+      }
+      break;
+    case 0x4c02: if (!d.empty()) one("humidity", d[0], "%"); break;
+    default: break;
+  }
+}
+
+}  // namespace
+
+const char* status_name(Status s) {
+  switch (s) {
+    case Status::plain: return "plain";
+    case Status::decrypted: return "decrypted";
+    case Status::encrypted_no_key: return "encrypted_no_key";
+    case Status::wrong_key: return "wrong_key";
+    case Status::malformed: return "malformed";
+  }
+  return "?";
+}
+
+bool parse_objects(ByteView data, std::vector<Object>& out, std::string& reason) {
+  Cursor c(data);
+  while (!c.empty()) {
+    Object o;
+    std::uint8_t len = 0;
+    ByteView d;
+    if (!c.u16le(o.id) || !c.u8(len)) {
+      reason = "object header cut short at offset " + std::to_string(c.offset());
+      return false;
+    }
+    if (!c.bytes(len, d)) {
+      reason = "object 0x" + to_hex(std::array<std::uint8_t, 2>{static_cast<std::uint8_t>(o.id >> 8),
+                                                                 static_cast<std::uint8_t>(o.id)}) +
+               " claims " + std::to_string(len) + " bytes, " + std::to_string(c.remaining()) + " left";
+      return false;
+    }
+    o.data.assign(d.begin(), d.end());
+    for (const auto& i : kObjects)
+      if (i.id == o.id) o.name = i.name;
+    decode_values(o);
+    out.push_back(std::move(o));
+  }
+  return true;
+}
+
+Frame parse(ByteView sd) {
+  Frame f;
+  Cursor c(sd);
+  auto bad = [&](std::string why) {
+    f.status = Status::malformed;
+    f.reason = std::move(why);
+    return f;
+  };
+  if (!c.u16le(f.fc.raw) || !c.u16le(f.product_id) || !c.u8(f.counter))
+    return bad("shorter than frame control, product id and frame counter (5 bytes)");
+  if (f.fc.mac_included()) {
+    ByteView m;
+    if (!c.bytes(6, m)) return bad("frame control says a MAC follows, but the frame ends");
+    f.mac = BdAddr::from_le(m);
+  }
+  if (f.fc.capability_included()) {
+    std::uint8_t cap = 0;
+    if (!c.u8(cap)) return bad("frame control says a capability byte follows, but the frame ends");
+    f.capability = cap;
+    // Capability bit 5: an I/O capability field follows. Xiaomi's spec (miio_open ble/02) gives
+    // it 2 bytes; the Home Assistant parsers skip 1. We follow the spec.
+    if (cap & 0x20) {
+      std::uint16_t io = 0;
+      if (!c.u16le(io)) return bad("capability says an I/O capability (2 bytes) follows, but the frame ends");
+      f.io_capability = io;
+    }
+  }
+  ByteView rest = c.rest();
+  if (!f.fc.encrypted()) {
+    f.payload.assign(rest.begin(), rest.end());
+    if (f.fc.object_included() && !parse_objects(rest, f.objects, f.reason)) f.status = Status::malformed;
+    return f;
+  }
+  // Encrypted: v2/v3 end in 3-byte counter + 1 byte; v4/v5 in 3-byte counter + 4-byte MIC.
+  const bool legacy = f.fc.version() <= 3;
+  const std::size_t trailer = legacy ? 4 : 7;
+  if (rest.size() < trailer + 1) return bad("encrypted frame too short for its counter and MIC");
+  const ByteView ct = rest.first(rest.size() - trailer);
+  const ByteView ext = rest.subspan(rest.size() - trailer, 3);
+  f.payload.assign(ct.begin(), ct.end());
+  f.ext_counter = static_cast<std::uint32_t>(ext[0] | ext[1] << 8 | ext[2] << 16);
+  f.mic.assign(rest.end() - (legacy ? 1 : 4), rest.end());
+  f.status = Status::encrypted_no_key;
+  f.reason = "encrypted, no key for this device";
+  return f;
+}
+
+void decrypt(Frame& f, const BdAddr& mac, const std::optional<BeaconKey>& beacon_key,
+             const std::optional<BindKey>& bind_key) {
+  if (f.status != Status::encrypted_no_key) return;
+  const std::uint8_t aad[1] = {0x11};
+  const std::uint8_t ext[3] = {static_cast<std::uint8_t>(*f.ext_counter), static_cast<std::uint8_t>(*f.ext_counter >> 8),
+                               static_cast<std::uint8_t>(*f.ext_counter >> 16)};
+  Bytes plain;
+  if (f.fc.version() <= 3) {
+    if (!beacon_key) return;
+    // key16 = key[0:6] | 8D 3D 3C 97 | key[6:12]; nonce = fc, pid, counter (5) | ext counter (3) |
+    // first 5 bytes of the MAC field (PROTOCOL.md §5).
+    std::uint8_t key[16];
+    std::memcpy(key, beacon_key->data(), 6);
+    const std::uint8_t mid[4] = {0x8d, 0x3d, 0x3c, 0x97};
+    std::memcpy(key + 6, mid, 4);
+    std::memcpy(key + 10, beacon_key->data() + 6, 6);
+    std::uint8_t nonce[13] = {static_cast<std::uint8_t>(f.fc.raw), static_cast<std::uint8_t>(f.fc.raw >> 8),
+                              static_cast<std::uint8_t>(f.product_id), static_cast<std::uint8_t>(f.product_id >> 8),
+                              f.counter, ext[0], ext[1], ext[2]};
+    std::memcpy(nonce + 8, mac.le.data(), 5);
+    if (!ccm_payload_unchecked(key, ByteView(nonce, 13), f.payload, plain)) return;
+    f.plaintext = plain;
+    f.objects.clear();
+    std::string why;
+    if (!parse_objects(plain, f.objects, why)) {
+      // No tag to check: objects that do not parse are how a wrong key shows.
+      f.status = Status::wrong_key;
+      f.reason = "decrypted objects do not parse (" + why + "): wrong beacon key?";
+      return;
+    }
+  } else {
+    if (!bind_key) return;
+    // nonce = MAC (6, as in the frame) | product id (2) | counter (1) | ext counter (3).
+    std::uint8_t nonce[12];
+    std::memcpy(nonce, mac.le.data(), 6);
+    nonce[6] = static_cast<std::uint8_t>(f.product_id);
+    nonce[7] = static_cast<std::uint8_t>(f.product_id >> 8);
+    nonce[8] = f.counter;
+    std::memcpy(nonce + 9, ext, 3);
+    if (!ccm_decrypt(bind_key->data(), ByteView(nonce, 12), ByteView(aad, 1), f.payload, f.mic, plain)) {
+      f.status = Status::wrong_key;
+      f.reason = "MIC does not verify: wrong bind key";
+      return;
+    }
+    f.plaintext = plain;
+    f.objects.clear();
+    std::string why;
+    if (!parse_objects(plain, f.objects, why)) {
+      f.status = Status::malformed;
+      f.reason = why;
+      return;
+    }
+  }
+  f.status = Status::decrypted;
+  f.reason.clear();
+}
+
+std::optional<ByteView> find_service_data(ByteView ad) {
+  std::optional<ByteView> found;
+  hci::for_each_ad(ad, [&](std::uint8_t type, ByteView d) {
+    if (!found && type == 0x16 && d.size() >= 2 && load_u16le(d.data()) == kUuid) found = d.subspan(2);
+  });
+  return found;
+}
+
+}  // namespace fe95::mibeacon

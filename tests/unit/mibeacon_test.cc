@@ -1,0 +1,84 @@
+// MiBeacon parsing and decryption: the published vectors of PROTOCOL.md §7 and bad frames.
+#include <gtest/gtest.h>
+
+#include "fe95/mibeacon.h"
+
+namespace fe95::mibeacon {
+namespace {
+
+Bytes hex(const char* s) { return *parse_hex(s); }
+
+TEST(MiBeacon, LegacyV3PublishedVector) {
+  const Bytes sd = hex("5830b603d28b98c54124f8c3491476757e00000099");
+  Frame f = parse(sd);
+  EXPECT_EQ(f.fc.version(), 3u);
+  EXPECT_TRUE(f.fc.encrypted());
+  EXPECT_EQ(f.product_id, 0x03b6);
+  ASSERT_TRUE(f.mac);
+  EXPECT_EQ(f.mac->str(), "F8:24:41:C5:98:8B");
+  EXPECT_EQ(f.status, Status::encrypted_no_key);
+  decrypt(f, *f.mac, parse_beacon_key("b853075158487ca39a5b5ea9"), std::nullopt);
+  ASSERT_EQ(f.status, Status::decrypted) << f.reason;
+  EXPECT_EQ(to_hex(f.plaintext), "011003000103");
+  ASSERT_EQ(f.objects.size(), 1u);
+  EXPECT_EQ(f.objects[0].id, 0x1001);
+  EXPECT_STREQ(f.objects[0].name, "button");
+}
+
+TEST(MiBeacon, V5PublishedVectorChecksTheMic) {
+  const Bytes sd = hex("5858480b685f12342d585a0b1841e2aa000e00a4964fb5");
+  Frame f = parse(sd);
+  EXPECT_EQ(f.fc.version(), 5u);
+  EXPECT_EQ(f.fc.auth_mode(), 2u);
+  ASSERT_TRUE(f.mac);
+  EXPECT_EQ(f.mac->str(), "5A:58:2D:34:12:5F");
+  Frame good = f;
+  decrypt(good, *f.mac, std::nullopt, parse_bind_key("814aac74c4f17b6c1581e1ab87816b99"));
+  ASSERT_EQ(good.status, Status::decrypted) << good.reason;
+  EXPECT_EQ(to_hex(good.plaintext), "0610025402");
+  ASSERT_EQ(good.objects.size(), 1u);
+  ASSERT_EQ(good.objects[0].values.size(), 1u);
+  EXPECT_DOUBLE_EQ(good.objects[0].values[0].value, 59.6);
+  EXPECT_STREQ(good.objects[0].values[0].unit, "%");
+  Frame bad = f;
+  decrypt(bad, *f.mac, std::nullopt, parse_bind_key("814aac74c4f17b6c1581e1ab87816b98"));
+  EXPECT_EQ(bad.status, Status::wrong_key);
+}
+
+TEST(MiBeacon, CapabilityFrameWithoutObjects) {
+  // LYWSD03MMC capability frame from the ix7trackerpro capture.
+  Frame f = parse(hex("30585b05ed284f8638c1a408"));
+  EXPECT_EQ(f.status, Status::plain);
+  EXPECT_EQ(f.product_id, 0x055b);
+  EXPECT_EQ(f.mac->str(), "A4:C1:38:86:4F:28");
+  EXPECT_EQ(f.capability, 0x08);
+  EXPECT_FALSE(f.io_capability);
+}
+
+TEST(MiBeacon, IoCapabilityIsTwoBytesAsTheSpecSays) {
+  Frame f = parse(hex("2000ff0001" "28" "3412"));  // fc: capability only; cap 0x28: bit 5 -> I/O cap follows
+  EXPECT_EQ(f.io_capability, 0x1234);
+}
+
+TEST(MiBeacon, PlainObjectsDecodeWithUnits) {
+  Frame f = parse(hex("4020aa01" "07" "0d1004" "e900" "5e01" "0a1001" "5d"));  // fc: objects, v2
+  ASSERT_EQ(f.status, Status::plain) << f.reason;
+  ASSERT_EQ(f.objects.size(), 2u);
+  EXPECT_DOUBLE_EQ(f.objects[0].values[0].value, 23.3);
+  EXPECT_DOUBLE_EQ(f.objects[0].values[1].value, 35.0);
+  EXPECT_DOUBLE_EQ(f.objects[1].values[0].value, 93);
+}
+
+TEST(MiBeacon, BadFramesAreMalformedNotCrashes) {
+  EXPECT_EQ(parse(hex("5030")).status, Status::malformed);                   // short header
+  EXPECT_EQ(parse(hex("5030aa0101aabb")).status, Status::malformed);          // MAC cut short
+  EXPECT_EQ(parse(hex("4020aa0107" "0d1004e9")).status, Status::malformed);   // object length past the end
+  EXPECT_EQ(parse(hex("4820aa0107")).status, Status::malformed);              // encrypted, nothing to decrypt
+  for (std::size_t n = 0; n < 40; ++n) {
+    Bytes b(n, 0xff);
+    (void)parse(b);  // every length, every flag: no crash
+  }
+}
+
+}  // namespace
+}  // namespace fe95::mibeacon
