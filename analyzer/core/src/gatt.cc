@@ -86,6 +86,15 @@ bool Server::learn(const Request& req, const att::Pdu& rsp) {
   return ok;
 }
 
+bool Server::note(std::uint16_t handle, const att::Uuid& service, const att::Uuid& uuid) {
+  if (service.len && !service_of(handle) && !add_service(Service{handle, handle, service})) return false;
+  Attribute a;
+  a.handle = handle;
+  a.uuid = uuid;
+  a.characteristic_value = true;
+  return uuid.len == 0 || add_attribute(a, false);
+}
+
 const Service* Server::service_of(std::uint16_t handle) const {
   // Services do not overlap; the candidate is the last one starting at or before handle.
   auto it = std::upper_bound(services_.begin(), services_.end(), handle,

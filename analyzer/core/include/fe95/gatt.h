@@ -44,6 +44,9 @@ public:
 
   // Learns from a response to req. Returns false when a cap was reached (the caller reports once).
   bool learn(const Request& req, const att::Pdu& rsp);
+  // Records what another dissector already knows of one handle (the Wireshark plugin learns the
+  // map from btatt's fields instead of from discovery PDUs).
+  bool note(std::uint16_t handle, const att::Uuid& service, const att::Uuid& uuid);
   [[nodiscard]] const Service* service_of(std::uint16_t handle) const;
   [[nodiscard]] const Attribute* attribute(std::uint16_t handle) const;
   // The value handle of characteristic `uuid` inside service `service`, or 0.

@@ -298,6 +298,17 @@ void Tracker::advance(ConnState& st, Session& s) {
   if (s.kind == Kind::register_session) resolve_register(st, s);
   else resolve_login(s);
   decrypt_protected(s);
+  // The status as soon as it is definite (front ends that dissect in one pass show it at that
+  // frame); conclude() settles the rest when the session ends.
+  if (s.kind == Kind::register_session) {
+    if (s.t2_verified && !*s.t2_verified) s.status = Status::failed;
+    else if (s.end_form == "mismatch") s.status = Status::failed;
+    else if (s.t2_verified && *s.t2_verified && (s.end_form == "encrypted" || s.end_form == "plain"))
+      s.status = Status::verified;
+  } else if (s.session_key && s.confirmation.size() >= 4) {
+    s.status = equals(rc4(*s.session_key, ByteView(s.confirmation).first(4)), kLoginConfirm) ? Status::verified
+                                                                                              : Status::failed;
+  }
 }
 
 void Tracker::resolve_register(ConnState& st, Session& s) {

@@ -1,0 +1,217 @@
+// The Wireshark plugin inside tshark, compared with fe95 analyze --json on the same captures and
+// keys: one protocol, two front ends, one answer. tshark ignores personal plugins when run as
+// root, so as root the tests run it as nobody (setpriv) from a folder nobody can read.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <sstream>
+#include <unistd.h>
+
+#include "support.h"
+
+namespace fe95::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr const char* kKettleToken = "015ccba8800abdc12eb8ed82";
+
+class Plugin : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    if (!have_program("tshark")) return;
+    dir_ = temp_dir();
+    fs::create_directories(dir_ + "/plugins/4.0/epan");
+    fs::create_directories(dir_ + "/home/.config/wireshark");
+    fs::copy_file(FE95_PLUGIN_SO, dir_ + "/plugins/4.0/epan/miauth.so");
+    for (const auto& f : files_under(shipped_captures()))
+      if (f.find(".md") == std::string::npos) fs::copy_file(f, dir_ + "/" + fs::path(f).filename().string());
+    if (geteuid() == 0) run({"chown", "-R", "65534:65534", dir_});
+    fs::permissions(dir_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                              fs::perms::others_read | fs::perms::others_exec);
+  }
+  void SetUp() override {
+    if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  }
+  static RunResult tshark(std::vector<std::string> args) {
+    std::vector<std::string> argv;
+    if (geteuid() == 0) argv = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+    argv.insert(argv.end(), {"env", "HOME=" + dir_ + "/home", "WIRESHARK_PLUGIN_DIR=" + dir_ + "/plugins", "tshark"});
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv);
+  }
+  // Rows of -T fields output for the miauth frames: frame -> {field -> value}.
+  static std::map<int, std::map<std::string, std::string>> fields(const std::string& capture,
+                                                                  std::vector<std::string> extra = {}) {
+    const std::vector<std::string> names{"frame.number", "miauth.step", "miauth.token", "miauth.status",
+                                         "miauth.plaintext", "miauth.what", "miauth.product_id", "miauth.kind",
+                                         "miauth.firmware", "miauth.beacon_key", "miauth.diagnostic"};
+    std::vector<std::string> args{"-r", dir_ + "/" + capture, "-Y", "miauth", "-T", "fields", "-E", "occurrence=f"};
+    for (const auto& n : names) args.insert(args.end(), {"-e", n});
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = tshark(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::map<int, std::map<std::string, std::string>> out;
+    std::istringstream in(r.out);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::vector<std::string> cells;
+      std::stringstream ls(line);
+      std::string cell;
+      while (std::getline(ls, cell, '\t')) cells.push_back(cell);
+      cells.resize(names.size());
+      for (std::size_t i = 1; i < names.size(); ++i) out[std::stoi(cells[0])][names[i]] = cells[i];
+    }
+    return out;
+  }
+  static json session(const std::string& capture, std::vector<std::string> args = {}) {
+    std::vector<std::string> argv{FE95_BINARY, "analyze", "--json", "-q", shipped_captures() + "/" + capture};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (auto& j : json_lines(run(argv).out))
+      if (j["type"] == "session") return j;
+    return json::object();
+  }
+  // Every step frame of the CLI's session shows the same step and plaintext in tshark. The one
+  // documented exception: Wireshark shows each frame as it was first dissected, so when the
+  // product id only comes from the search at T2, T1's frame cannot show the token yet (the CLI
+  // fills it in once the session is known).
+  static void expect_same_steps(const json& s, std::map<int, std::map<std::string, std::string>>& t) {
+    for (const auto& step : s["steps"]) {
+      const int f = step["frame"];
+      SCOPED_TRACE("frame " + std::to_string(f));
+      ASSERT_TRUE(t.count(f));
+      EXPECT_EQ(t[f]["miauth.step"], step["step"].get<std::string>());
+      std::string plain = step.value("plaintext", "");
+      std::string shown = t[f]["miauth.plaintext"];
+      shown.erase(std::remove(shown.begin(), shown.end(), ':'), shown.end());
+      if (step["step"] == "t1" && s.value("product_id_source", "") == "search" && shown.empty()) continue;
+      EXPECT_EQ(shown, plain);
+    }
+  }
+  static inline std::string dir_;
+};
+
+TEST_F(Plugin, IsLoadedByTshark) {
+  auto r = tshark({"-G", "plugins"});
+  EXPECT_NE(r.out.find("miauth.so"), std::string::npos) << r.out << r.err;
+  auto f = tshark({"-G", "fields"});
+  for (const char* name : {"miauth.token", "miauth.status", "miauth.step", "mibeacon.product_id", "mibeacon.temperature"})
+    EXPECT_NE(f.out.find(std::string("\t") + name + "\t"), std::string::npos) << name;
+}
+
+TEST_F(Plugin, RegisterWithNoConfigurationShowsTokenAndFirmware) {
+  const json s = session("register-kettle.btsnoop");
+  auto t = fields("register-kettle.btsnoop");
+  expect_same_steps(s, t);
+  const int t2 = s["steps"][2]["frame"];
+  EXPECT_EQ(t[t2]["miauth.token"], s["token"].get<std::string>());
+  EXPECT_EQ(t[t2]["miauth.product_id"], "275");
+  const int end = s["steps"][3]["frame"];
+  EXPECT_EQ(t[end]["miauth.status"], "verified");
+  // The session summary on the Disconnection Complete frame.
+  const int last = t.rbegin()->first;
+  EXPECT_EQ(t[last]["miauth.firmware"], "1.1.2_0001");
+  EXPECT_EQ(t[last]["miauth.beacon_key"], s["beacon_key"].get<std::string>());
+}
+
+TEST_F(Plugin, LoginVerifiesWithAKeyFromTheUatAndFailsWithAWrongToken) {
+  const json s = session("login-kettle.btsnoop", {"--token", kKettleToken});
+  auto t = fields("login-kettle.btsnoop",
+                  {"-o", std::string("uat:miauth_keys:\"C4:7C:8D:6A:12:34\",\"\",\"") + kKettleToken + "\",\"\",\"\""});
+  expect_same_steps(s, t);
+  const int confirm = s["steps"].back()["frame"];
+  EXPECT_EQ(t[confirm]["miauth.status"], "verified");
+  auto bad = fields("login-kettle.btsnoop", {"-o", "miauth.token:00112233445566778899aabb"});
+  EXPECT_EQ(bad.rbegin()->second["miauth.status"], "failed");
+}
+
+TEST_F(Plugin, ExportedKeysFileFeedsWiresharkDirectly) {
+  const std::string keys = dir_ + "/home/.config/wireshark/miauth_keys";
+  ASSERT_EQ(run({FE95_BINARY, "analyze", "-q", shipped_captures() + "/register-kettle.btsnoop", "--export-keys", keys})
+                .exit_code,
+            0);
+  if (geteuid() == 0) run({"chown", "65534:65534", keys});
+  auto t = fields("login-kettle.btsnoop");
+  std::string status;
+  for (auto& [f, row] : t)
+    if (!row["miauth.status"].empty()) status = row["miauth.status"];
+  EXPECT_EQ(status, "verified");
+  fs::remove(keys);
+}
+
+TEST_F(Plugin, WithoutDiscoveryAndWithDecodeAs) {
+  const json s = session("register-nodiscovery.btsnoop");
+  auto t = fields("register-nodiscovery.btsnoop");
+  expect_same_steps(s, t);
+  const int token_handle = s["handles"]["token"];
+  char decode[64];
+  std::snprintf(decode, sizeof decode, "btatt.handle==0x%04x,miauth", token_handle);
+  auto forced = fields("register-nodiscovery.btsnoop", {"-d", decode});
+  EXPECT_EQ(forced, t);
+  auto text = tshark({"-r", dir_ + "/register-nodiscovery.btsnoop", "-d", decode});
+  EXPECT_EQ(text.out.find("Dissector bug"), std::string::npos) << text.out;
+  EXPECT_EQ(text.out.find("Malformed"), std::string::npos) << text.out;
+}
+
+TEST_F(Plugin, TwoPassEqualsOnePass) {
+  for (const char* cap : {"register-then-login.btsnoop", "mistake-mac-order.btsnoop", "mibeacon-tour.btsnoop",
+                          "register-mibeacon.btsnoop"}) {
+    SCOPED_TRACE(cap);
+    // The plugin's fields and expert info (Wireshark's own forward references such as
+    // "Response in frame" legitimately appear only with -2).
+    std::vector<std::string> args{"-r", dir_ + "/" + cap, "-T", "fields", "-E", "occurrence=a"};
+    for (const char* f : {"frame.number", "miauth.step", "miauth.token", "miauth.status", "miauth.plaintext",
+                          "miauth.diagnostic", "miauth.product_id", "miauth.session_key", "miauth.firmware",
+                          "mibeacon.status", "mibeacon.plaintext", "mibeacon.retransmission", "mibeacon.temperature",
+                          "_ws.expert.message"})
+      args.insert(args.end(), {"-e", f});
+    auto one = tshark(args);
+    std::vector<std::string> two_args = args;
+    two_args.push_back("-2");
+    auto two = tshark(two_args);
+    EXPECT_EQ(one.exit_code, 0);
+    EXPECT_FALSE(one.out.empty());
+    EXPECT_EQ(one.out, two.out);
+  }
+}
+
+TEST_F(Plugin, ClientMistakesAreExpertInfo) {
+  auto r = tshark({"-r", dir_ + "/mistake-mac-order.btsnoop", "-q", "-z", "expert"});
+  EXPECT_NE(r.out.find("client_mac_order"), std::string::npos) << r.out;
+  r = tshark({"-r", dir_ + "/mistake-draft-register.btsnoop", "-q", "-z", "expert"});
+  EXPECT_NE(r.out.find("draft_byte_order"), std::string::npos) << r.out;
+}
+
+TEST_F(Plugin, MiBeaconFieldsAndFilters) {
+  auto r = tshark({"-r", dir_ + "/register-mibeacon.btsnoop", "-Y", "mibeacon.temperature > 22", "-T", "fields", "-e",
+                   "frame.number", "-e", "mibeacon.status", "-e", "mibeacon.temperature"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The three v3 adverts after the register decrypt with the beacon key it read.
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 3) << r.out;
+  EXPECT_NE(r.out.find("decrypted"), std::string::npos) << r.out;
+}
+
+TEST_F(Plugin, PublicCapturesNoCrashNoNewErrors) {
+  const std::string pub = shared_captures();
+  if (pub.empty()) GTEST_SKIP() << "../shared/captures/public is absent";
+  for (const auto& f : files_under(pub)) {
+    if (f.find("SOURCES.md") != std::string::npos) continue;
+    SCOPED_TRACE(f);
+    const std::string copy = dir_ + "/public-" + fs::path(f).filename().string();
+    fs::copy_file(f, copy, fs::copy_options::overwrite_existing);
+    if (geteuid() == 0) run({"chown", "65534:65534", copy});
+    auto with = tshark({"-r", copy, "-q", "-z", "expert,error"});
+    EXPECT_EQ(with.signal, 0);
+    EXPECT_EQ(with.exit_code, 0) << with.err;
+    auto without = run({"tshark", "-r", f, "-q", "-z", "expert,error"});
+    // Same error summary with and without the plugin: it adds no malformed packet or exception.
+    EXPECT_EQ(with.out, without.out);
+    fs::remove(copy);
+  }
+}
+
+}  // namespace
+}  // namespace fe95::test
