@@ -18,14 +18,28 @@ namespace {
 class Collector final : public AnalysisSink {
 public:
   Collector(std::string file, bool json, bool list_beacons)
-      : file_(std::move(file)), json_(json), list_beacons_(list_beacons) {}
+      : file_(std::move(file)), file_json_(Json(file_).dump()), json_(json), list_beacons_(list_beacons) {}
+  ~Collector() override { flush(); }
+  Collector(const Collector&) = delete;
+  Collector& operator=(const Collector&) = delete;
+  // Whole lines only: output written before an error is complete JSON Lines.
+  void flush() {
+    if (buf_.empty()) return;
+    std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+    buf_.clear();
+  }
   void on_session(const miauth::Session& s) override {
-    if (json_) write_line(stdout, session_json(file_, s));
-    else sessions.push_back(s);
+    if (json_) {
+      write_session(buf_, file_json_, s);
+      if (buf_.size() > kFlushBytes) flush();
+    } else {
+      sessions.push_back(s);
+    }
   }
   void on_beacon(const BeaconEvent& b) override {
     if (json_) {
-      write_line(stdout, beacon_json(file_, b));
+      write_beacon(buf_, file_json_, b);
+      if (buf_.size() > kFlushBytes) flush();
       return;
     }
     auto it = std::find_if(beacons.begin(), beacons.end(), [&](const BeaconSummary& s) { return s.device == b.device; });
@@ -55,7 +69,9 @@ public:
   std::vector<std::string> beacon_lines;
 
 private:
-  std::string file_;
+  static constexpr std::size_t kFlushBytes = 1 << 16;
+  std::string file_, file_json_;
+  std::string buf_;
   bool json_, list_beacons_;
 };
 
@@ -122,6 +138,7 @@ int run_analyze(const AnalyzeOptions& opt) {
     Stack stack(analysis);
     Progress progress(opt.quiet, file);
     CaptureOutcome o = run_capture_file(file, stack, progress.fn());
+    sink.flush();
     std::fflush(stdout);
     if (o.status != CaptureOutcome::Status::ok) {
       error_line(file, o);

@@ -6,122 +6,12 @@
 #include <sstream>
 
 #include "fe95/products.h"
+#include "json_writer.h"
 
 namespace fe95::cli {
 
 using miauth::Session;
 using miauth::Step;
-
-Json session_json(const std::string& file, const Session& s) {
-  Json j;
-  j["type"] = "session";
-  j["file"] = file;
-  j["kind"] = miauth::kind_name(s.kind);
-  j["device"] = s.device ? Json(s.device->str()) : Json(nullptr);
-  if (s.device_source) j["device_source"] = source_name(*s.device_source);
-  j["conn"] = s.conn;
-  if (s.adapter) j["adapter"] = s.adapter;
-  j["frames"] = {s.first_frame, s.last_frame};
-  j["time"] = iso_time(s.start_ns);
-  j["status"] = miauth::status_name(s.status);
-  j["end"] = s.end_reason;
-  j["handles"] = {{"event", s.event_handle}, {"token", s.token_handle}, {"from_discovery", s.gatt_known}};
-  if (s.token) {
-    j["token"] = to_hex(*s.token);
-    j["token_source"] = source_name(*s.token_source);
-  }
-  if (s.product_id) {
-    j["product_id"] = *s.product_id;
-    j["product_id_source"] = source_name(*s.product_id_source);
-    if (const char* name = product_name(*s.product_id)) j["model"] = name;
-  }
-  if (s.kind == miauth::Kind::register_session) {
-    if (s.t2_verified) j["t2_verified"] = *s.t2_verified;
-    if (!s.end_form.empty()) j["register_end"] = s.end_form;
-  } else {
-    if (s.tick) j["tick"] = to_hex(*s.tick);
-    if (s.session_key) j["session_key"] = to_hex(*s.session_key);
-  }
-  if (s.firmware) j["firmware"] = *s.firmware;
-  if (s.device_id) j["device_id"] = *s.device_id;
-  if (s.beacon_key) j["beacon_key"] = to_hex(*s.beacon_key);
-  if (s.bond_ok) j["bond"] = *s.bond_ok ? "ok" : "failed";
-  if (!s.wifi.empty()) {
-    Json w = Json::array();
-    for (const auto& r : s.wifi) {
-      Json o;
-      o["frame"] = r.frame;
-      o["type"] = r.type_name;
-      o["data"] = to_hex(r.data);
-      if (r.type == 1 || r.type == 2 || r.type == 6 || r.type == 10)
-        o["text"] = std::string(r.data.begin(), r.data.end());
-      if (r.continues) o["continues"] = true;
-      w.push_back(o);
-    }
-    j["wifi"] = w;
-  }
-  Json steps = Json::array();
-  for (const auto& r : s.steps) {
-    Json o;
-    o["frame"] = r.frame;
-    o["step"] = miauth::step_name(r.step);
-    o["handle"] = r.handle;
-    o["value"] = to_hex(r.value);
-    if (!r.plaintext.empty()) o["plaintext"] = to_hex(r.plaintext);
-    if (!r.what.empty()) o["what"] = r.what;
-    steps.push_back(o);
-  }
-  j["steps"] = steps;
-  Json diags = Json::array();
-  for (const auto& f : s.findings) diags.push_back({{"code", f.code}, {"message", f.message}, {"frames", f.frames}});
-  j["diagnostics"] = diags;
-  return j;
-}
-
-Json beacon_json(const std::string& file, const BeaconEvent& b) {
-  const auto& f = b.frame;
-  Json j;
-  j["type"] = "beacon";
-  j["file"] = file;
-  j["frame"] = b.rec.frame;
-  j["time"] = iso_time(b.rec.ts_ns);
-  j["device"] = b.device.str();
-  j["address"] = b.adv.addr.str();
-  j["rssi"] = b.adv.rssi;
-  j["extended"] = b.adv.extended;
-  j["product_id"] = f.product_id;
-  if (const char* n = product_name(f.product_id)) j["model"] = n;
-  j["counter"] = f.counter;
-  j["version"] = f.fc.version();
-  j["frame_control"] = {{"raw", f.fc.raw},
-                        {"encrypted", f.fc.encrypted()},
-                        {"mac_included", f.fc.mac_included()},
-                        {"capability_included", f.fc.capability_included()},
-                        {"object_included", f.fc.object_included()},
-                        {"mesh", f.fc.mesh()},
-                        {"registered", f.fc.registered()},
-                        {"solicited", f.fc.solicited()},
-                        {"auth_mode", f.fc.auth_mode()}};
-  if (f.capability) j["capability"] = *f.capability;
-  if (f.io_capability) j["io_capability"] = *f.io_capability;
-  j["status"] = mibeacon::status_name(f.status);
-  if (!f.reason.empty()) j["reason"] = f.reason;
-  if (f.fc.encrypted()) j["ciphertext"] = to_hex(f.payload);
-  if (f.ext_counter) j["ext_counter"] = *f.ext_counter;
-  if (!f.plaintext.empty()) j["plaintext"] = to_hex(f.plaintext);
-  Json objs = Json::array();
-  for (const auto& o : f.objects) {
-    Json oj;
-    oj["id"] = o.id;
-    oj["name"] = o.name ? Json(o.name) : Json(nullptr);
-    oj["data"] = to_hex(o.data);
-    for (const auto& v : o.values) oj[v.name] = {{"value", v.value}, {"unit", v.unit}};
-    objs.push_back(oj);
-  }
-  j["objects"] = objs;
-  j["retransmission"] = b.retransmission;
-  return j;
-}
 
 std::string objects_text(const mibeacon::Frame& f) {
   std::string out;
@@ -154,6 +44,102 @@ std::string beacon_line(const BeaconEvent& b) {
   if (!objs.empty()) line += "  " + objs;
   if (!b.frame.reason.empty()) line += "  (" + b.frame.reason + ")";
   return line;
+}
+
+void write_session(std::string& out, const std::string& file_json, const Session& s) {
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("type").plain("session").key("file").raw(file_json).key("kind").plain(miauth::kind_name(s.kind));
+  w.key("device");
+  if (s.device) w.plain(s.device->str());
+  else w.null();
+  if (s.device_source) w.key("device_source").plain(source_name(*s.device_source));
+  w.key("conn").number(std::uint64_t{s.conn});
+  if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
+  w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
+  w.key("time").plain(iso_time(s.start_ns));
+  w.key("status").plain(miauth::status_name(s.status)).key("end").plain(s.end_reason);
+  w.key("handles").begin_object().key("event").number(std::uint64_t{s.event_handle});
+  w.key("token").number(std::uint64_t{s.token_handle}).key("from_discovery").boolean(s.gatt_known).end_object();
+  if (s.token) w.key("token").hex(*s.token).key("token_source").plain(source_name(*s.token_source));
+  if (s.product_id) {
+    w.key("product_id").number(std::uint64_t{*s.product_id});
+    w.key("product_id_source").plain(source_name(*s.product_id_source));
+    if (const char* name = product_name(*s.product_id)) w.key("model").text(name);
+  }
+  if (s.kind == miauth::Kind::register_session) {
+    if (s.t2_verified) w.key("t2_verified").boolean(*s.t2_verified);
+    if (!s.end_form.empty()) w.key("register_end").plain(s.end_form);
+  } else {
+    if (s.tick) w.key("tick").hex(*s.tick);
+    if (s.session_key) w.key("session_key").hex(*s.session_key);
+  }
+  if (s.firmware) w.key("firmware").text(*s.firmware);
+  if (s.device_id) w.key("device_id").text(*s.device_id);
+  if (s.beacon_key) w.key("beacon_key").hex(*s.beacon_key);
+  if (s.bond_ok) w.key("bond").plain(*s.bond_ok ? "ok" : "failed");
+  if (!s.wifi.empty()) {
+    w.key("wifi").begin_array();
+    for (const auto& r : s.wifi) {
+      w.begin_object().key("frame").number(r.frame).key("type").plain(r.type_name).key("data").hex(r.data);
+      if (r.type == 1 || r.type == 2 || r.type == 6 || r.type == 10)
+        w.key("text").text(std::string(r.data.begin(), r.data.end()));
+      if (r.continues) w.key("continues").boolean(true);
+      w.end_object();
+    }
+    w.end_array();
+  }
+  w.key("steps").begin_array();
+  for (const auto& r : s.steps) {
+    w.begin_object().key("frame").number(r.frame).key("step").plain(miauth::step_name(r.step));
+    w.key("handle").number(std::uint64_t{r.handle}).key("value").hex(r.value);
+    if (!r.plaintext.empty()) w.key("plaintext").hex(r.plaintext);
+    if (!r.what.empty()) w.key("what").plain(r.what);
+    w.end_object();
+  }
+  w.end_array().key("diagnostics").begin_array();
+  for (const auto& f : s.findings) {
+    w.begin_object().key("code").plain(f.code).key("message").text(f.message).key("frames").begin_array();
+    for (auto fr : f.frames) w.number(fr);
+    w.end_array().end_object();
+  }
+  w.end_array().end_object();
+  out.push_back('\n');
+}
+
+void write_beacon(std::string& out, const std::string& file_json, const BeaconEvent& b) {
+  const auto& f = b.frame;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("type").plain("beacon").key("file").raw(file_json).key("frame").number(b.rec.frame);
+  w.key("time").plain(iso_time(b.rec.ts_ns)).key("device").plain(b.device.str()).key("address").plain(b.adv.addr.str());
+  w.key("rssi").number(std::int64_t{b.adv.rssi}).key("extended").boolean(b.adv.extended);
+  w.key("product_id").number(std::uint64_t{f.product_id});
+  if (const char* n = product_name(f.product_id)) w.key("model").text(n);
+  w.key("counter").number(std::uint64_t{f.counter}).key("version").number(std::uint64_t{f.fc.version()});
+  w.key("frame_control").begin_object().key("raw").number(std::uint64_t{f.fc.raw});
+  w.key("encrypted").boolean(f.fc.encrypted()).key("mac_included").boolean(f.fc.mac_included());
+  w.key("capability_included").boolean(f.fc.capability_included()).key("object_included").boolean(f.fc.object_included());
+  w.key("mesh").boolean(f.fc.mesh()).key("registered").boolean(f.fc.registered()).key("solicited").boolean(f.fc.solicited());
+  w.key("auth_mode").number(std::uint64_t{f.fc.auth_mode()}).end_object();
+  if (f.capability) w.key("capability").number(std::uint64_t{*f.capability});
+  if (f.io_capability) w.key("io_capability").number(std::uint64_t{*f.io_capability});
+  w.key("status").plain(mibeacon::status_name(f.status));
+  if (!f.reason.empty()) w.key("reason").text(f.reason);
+  if (f.fc.encrypted()) w.key("ciphertext").hex(f.payload);
+  if (f.ext_counter) w.key("ext_counter").number(std::uint64_t{*f.ext_counter});
+  if (!f.plaintext.empty()) w.key("plaintext").hex(f.plaintext);
+  w.key("objects").begin_array();
+  for (const auto& o : f.objects) {
+    w.begin_object().key("id").number(std::uint64_t{o.id}).key("name");
+    if (o.name) w.plain(o.name);
+    else w.null();
+    w.key("data").hex(o.data);
+    for (const auto& v : o.values) w.key(v.name).begin_object().key("value").number(v.value).key("unit").text(v.unit).end_object();
+    w.end_object();
+  }
+  w.end_array().key("retransmission").boolean(b.retransmission).end_object();
+  out.push_back('\n');
 }
 
 namespace {

@@ -12,9 +12,11 @@
 
 namespace fe95::cli {
 
-Json session_json(const std::string& file, const miauth::Session& s);
+// One JSON Lines record (schema in README.md), streamed without a DOM: appends the line, with
+// its newline, to out. file_json is the file name already escaped as a JSON string.
+void write_session(std::string& out, const std::string& file_json, const miauth::Session& s);
+void write_beacon(std::string& out, const std::string& file_json, const BeaconEvent& b);
 
-Json beacon_json(const std::string& file, const BeaconEvent& b);
 
 // Per-device advert summary for the text report.
 struct BeaconSummary {

@@ -44,6 +44,11 @@ const std::vector<Case>& cases() {
       {"mistake-product-id", "mistake-product-id.btsnoop", {}},
       {"register-cut", "register-cut.btsnoop", {}},
       {"wifi-setup", "wifi-setup.btsnoop", {}},
+      {"register-mibeacon", "register-mibeacon.btsnoop", {}},
+      {"mibeacon-tour", "mibeacon-tour.btsnoop",
+       {"--bindkey", "C4:7C:8D:6B:00:01=000102030405060708090a0b0c0d0e0f", "--bindkey",
+        "C4:7C:8D:6A:12:34=112233445566778899aabbcc"}},
+      {"mibeacon-tour-pcapng", "mibeacon-tour-pcapng.pcapng", {}},
   };
   return c;
 }

@@ -279,7 +279,10 @@ void Tracker::on_session_pdu(ConnState& st, const AttEvent& ev) {
   // discovery any other read or write of the session is a candidate, kept only if its plaintext
   // has the expected form (decrypt_protected).
   const bool protected_char = ch == kCharVersion || ch == kCharDeviceId || ch == kCharBeaconKey || ch == kCharWifi;
-  if ((ch == 0 || protected_char) && p.handle != s.token_handle && p.handle != s.event_handle && !p.value.empty()) {
+  const bool known_plain =
+      std::find(s.plain_handles.begin(), s.plain_handles.end(), p.handle) != s.plain_handles.end();
+  if ((ch == 0 || protected_char) && !known_plain && p.handle != s.token_handle && p.handle != s.event_handle &&
+      !p.value.empty()) {
     if (p.opcode == att::kReadRsp) {
       StepRecord& r = add_step(s, ev, Step::encrypted_read);
       if (ch) r.what = ch == kCharVersion ? "firmware" : ch == kCharDeviceId ? "device_id" : ch == kCharBeaconKey ? "beacon_key" : "wifi";
@@ -295,8 +298,11 @@ void Tracker::on_session_pdu(ConnState& st, const AttEvent& ev) {
 }
 
 void Tracker::advance(ConnState& st, Session& s) {
+  const std::optional<Token> before = s.token;
   if (s.kind == Kind::register_session) resolve_register(st, s);
   else resolve_login(s);
+  if (s.token != before)
+    for (auto& r : s.steps) r.tried = false;
   decrypt_protected(s);
   // The status as soon as it is definite (front ends that dissect in one pass show it at that
   // frame); conclude() settles the rest when the session ends.
@@ -422,8 +428,12 @@ void Tracker::resolve_login(Session& s) {
 
 void Tracker::decrypt_protected(Session& s) {
   if (!s.token) return;
+  // Each candidate is tried once per token (advance() clears `tried` when the token changes), so
+  // a long session costs linear, not quadratic, work.
   for (auto& r : s.steps) {
-    if ((r.step != Step::encrypted_read && r.step != Step::encrypted_write) || !r.plaintext.empty()) continue;
+    if ((r.step != Step::encrypted_read && r.step != Step::encrypted_write) || !r.plaintext.empty() || r.tried)
+      continue;
+    r.tried = true;
     Bytes plain = rc4(*s.token, r.value);
     std::string what = r.what;
     if (what.empty()) {  // no discovery: recognise the plaintext by its form
@@ -431,7 +441,12 @@ void Tracker::decrypt_protected(Session& s) {
       else if (looks_like_device_id(plain)) what = "device_id";
       else if (r.step == Step::encrypted_read && plain.size() == 12) what = "beacon_key";
       else if (r.step == Step::encrypted_write && parse_wifi(plain, r.frame)) what = "wifi";
-      else continue;  // application traffic (plaintext after auth): not ours
+      else {  // application traffic (plaintext after auth): not ours, and neither is its handle
+        if (s.plain_handles.size() < 64 &&
+            std::find(s.plain_handles.begin(), s.plain_handles.end(), r.handle) == s.plain_handles.end())
+          s.plain_handles.push_back(r.handle);
+        continue;
+      }
     }
     r.what = what;
     r.plaintext = plain;

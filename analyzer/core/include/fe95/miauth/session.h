@@ -48,6 +48,7 @@ struct StepRecord {
   Bytes value;      // as on the wire
   Bytes plaintext;  // empty where it could not be decrypted (yet)
   std::string what; // for encrypted reads/writes: firmware, device_id, beacon_key, wifi, ...
+  bool tried = false;  // decryption attempted with the session's current token
 };
 
 struct WifiRecord {
@@ -99,6 +100,9 @@ struct Session {
 
   std::vector<StepRecord> steps;
   std::vector<Finding> findings;
+  // Handles whose values decrypted to nothing FE95 protects: application traffic, which is
+  // plaintext after auth (PROTOCOL.md §2), is not collected again.
+  std::vector<std::uint16_t> plain_handles;
 };
 
 class Sink {
