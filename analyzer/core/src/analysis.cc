@@ -16,14 +16,16 @@ void Analysis::on_advert(const Record& rec, const hci::AdvReport& r) {
   }
   // A retransmission repeats the frame counter and payload of the device's previous advert.
   bool retransmission = false;
-  auto it = std::find_if(last_.begin(), last_.end(), [&](const Last& l) { return l.device == device; });
+  auto it = last_.find(device.key());
   if (it != last_.end()) {
-    retransmission = it->counter == f.counter && it->payload == f.payload;
-    it->counter = f.counter;
-    it->payload = f.payload;
+    retransmission = it->second.counter == f.counter && it->second.payload == f.payload;
+    it->second.counter = f.counter;
+    it->second.payload = f.payload;
   } else {
-    if (last_.size() >= kMaxBeaconDevices) last_.erase(last_.begin());
-    last_.push_back({device, f.counter, f.payload});
+    // Bounded whatever a capture holds: past the cap, forget them all (a retransmission is then
+    // missed once per device, nothing else).
+    if (last_.size() >= kMaxBeaconDevices) last_.clear();
+    last_.emplace(device.key(), Last{f.counter, f.payload});
   }
   sink_.on_beacon(BeaconEvent{rec, r, device, f, retransmission});
 }

@@ -175,20 +175,14 @@ const char* source_name(Source s) {
 }
 
 KeyStore::Device& KeyStore::device(const BdAddr& mac) {
-  for (auto& d : devices_)
-    if (d.mac == mac) return d;
-  auto it = std::lower_bound(devices_.begin(), devices_.end(), mac, [](const Device& d, const BdAddr& m) {
-    return d.mac.str() < m.str();
-  });
-  Device d;
-  d.mac = mac;
-  return *devices_.insert(it, d);
+  auto [it, inserted] = devices_.try_emplace(mac.key());
+  if (inserted) it->second.mac = mac;
+  return it->second;
 }
 
 const KeyStore::Device* KeyStore::find(const BdAddr& mac) const {
-  for (const auto& d : devices_)
-    if (d.mac == mac) return &d;
-  return nullptr;
+  auto it = devices_.find(mac.key());
+  return it == devices_.end() ? nullptr : &it->second;
 }
 
 void KeyStore::add_entry(const KeyEntry& e, Source src) {
@@ -233,7 +227,7 @@ std::optional<BeaconKey> KeyStore::beacon_key(const BdAddr& mac) const {
 
 std::vector<std::pair<BdAddr, std::uint16_t>> KeyStore::advertised() const {
   std::vector<std::pair<BdAddr, std::uint16_t>> out;
-  for (const auto& d : devices_)
+  for (const auto& [k, d] : devices_)
     if (d.pid && d.pid->second == Source::mibeacon) out.emplace_back(d.mac, d.pid->first);
   return out;
 }
@@ -269,7 +263,7 @@ void KeyStore::learn_beacon_key(const BdAddr& mac, const BeaconKey& k) {
 
 std::vector<KeyEntry> KeyStore::learned() const {
   std::vector<KeyEntry> out;
-  for (const auto& d : devices_) {
+  for (const auto& [k, d] : devices_) {
     if (!d.learned) continue;
     KeyEntry e;
     e.mac = d.mac;

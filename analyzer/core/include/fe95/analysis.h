@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "fe95/keys.h"
@@ -41,14 +42,13 @@ public:
 
 private:
   struct Last {
-    BdAddr device;
     std::uint8_t counter;
     Bytes payload;
   };
   KeyStore& keys_;
   AnalysisSink& sink_;
   miauth::Tracker tracker_;
-  std::vector<Last> last_;  // at most kMaxBeaconDevices, oldest first
+  std::unordered_map<std::uint64_t, Last> last_;  // by device; at most kMaxBeaconDevices
 };
 
 }  // namespace fe95

@@ -121,6 +121,12 @@ struct BdAddr {
   static std::optional<BdAddr> parse(std::string_view text);
   // The same six octets in the opposite order: what a client that fed the printed order got.
   [[nodiscard]] BdAddr reversed() const;
+  // The address as a number whose order is the printed order (a map key).
+  [[nodiscard]] std::uint64_t key() const {
+    std::uint64_t k = 0;
+    for (int i = 5; i >= 0; --i) k = k << 8 | le[static_cast<std::size_t>(i)];
+    return k;
+  }
 };
 
 }  // namespace fe95

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,7 +96,7 @@ private:
   Device& device(const BdAddr& mac);
   [[nodiscard]] const Device* find(const BdAddr& mac) const;
 
-  std::vector<Device> devices_;  // few devices per run; linear search is fine and ordered
+  std::map<std::uint64_t, Device> devices_;  // by BdAddr::key(): ordered like the printed MACs
   std::vector<miauth::Token> option_tokens_;
   std::optional<BdAddr> option_mac_;
   std::optional<std::uint16_t> option_pid_;

@@ -299,8 +299,16 @@ void Tracker::on_session_pdu(ConnState& st, const AttEvent& ev) {
 
 void Tracker::advance(ConnState& st, Session& s) {
   const std::optional<Token> before = s.token;
-  if (s.kind == Kind::register_session) resolve_register(st, s);
-  else resolve_login(s);
+  // Resolve again only when the token channel brought something new (each resolution costs a
+  // few RC4 key schedules per candidate).
+  const std::size_t seen = (s.t1.empty() ? 0u : 1u) + (s.t2.empty() ? 0u : 1u) + (s.end.empty() ? 0u : 1u) +
+                           (s.challenge.empty() ? 0u : 1u) + (s.response.empty() ? 0u : 1u) +
+                           (s.confirmation.empty() ? 0u : 1u) + (s.device ? 8u : 0u);
+  if (seen != s.resolved_steps) {
+    s.resolved_steps = seen;
+    if (s.kind == Kind::register_session) resolve_register(st, s);
+    else resolve_login(s);
+  }
   if (s.token != before)
     for (auto& r : s.steps) r.tried = false;
   decrypt_protected(s);
@@ -426,6 +434,14 @@ void Tracker::resolve_login(Session& s) {
   }
 }
 
+Bytes Tracker::decrypt(const Token& token, ByteView data) {
+  if (!schedule_ || schedule_->first != token) schedule_.emplace(token, Rc4(token));
+  Rc4 ks = schedule_->second;  // copy of the post-KSA state
+  Bytes out(data.begin(), data.end());
+  ks.apply(out.data(), out.size());
+  return out;
+}
+
 void Tracker::decrypt_protected(Session& s) {
   if (!s.token) return;
   // Each candidate is tried once per token (advance() clears `tried` when the token changes), so
@@ -434,7 +450,7 @@ void Tracker::decrypt_protected(Session& s) {
     if ((r.step != Step::encrypted_read && r.step != Step::encrypted_write) || !r.plaintext.empty() || r.tried)
       continue;
     r.tried = true;
-    Bytes plain = rc4(*s.token, r.value);
+    Bytes plain = decrypt(*s.token, r.value);
     std::string what = r.what;
     if (what.empty()) {  // no discovery: recognise the plaintext by its form
       if (r.step == Step::encrypted_read && looks_like_version(plain)) what = "firmware";

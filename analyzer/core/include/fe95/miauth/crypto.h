@@ -35,6 +35,8 @@ public:
   explicit Rc4(ByteView key);
   // XORs the next keystream bytes into data.
   void apply(std::uint8_t* data, std::size_t n);
+  // Copyable: a copy made right after construction serves every message under the same key
+  // without re-running the 256-step key schedule.
 
 private:
   std::uint8_t s_[256];

@@ -103,6 +103,7 @@ struct Session {
   // Handles whose values decrypted to nothing FE95 protects: application traffic, which is
   // plaintext after auth (PROTOCOL.md §2), is not collected again.
   std::vector<std::uint16_t> plain_handles;
+  std::size_t resolved_steps = 0;  // token-channel steps seen when the session was last resolved
 };
 
 class Sink {
@@ -138,9 +139,14 @@ private:
   void resolve_register(ConnState& st, Session& s);
   void resolve_login(Session& s);
 
+  // rc4(token, .) of a session's protected values, with the token's key schedule kept between
+  // messages (the KSA is most of RC4's cost for 4- to 20-byte messages).
+  Bytes decrypt(const Token& token, ByteView data);
+
   KeyStore& keys_;
   Sink& sink_;
-  std::unordered_map<std::uint64_t, ConnState> conns_;  // by Connection::serial; dropped at disconnect
+  std::unordered_map<std::uint64_t, ConnState> conns_;
+  std::optional<std::pair<Token, Rc4>> schedule_;  // by Connection::serial; dropped at disconnect
 };
 
 }  // namespace fe95::miauth
