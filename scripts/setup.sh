@@ -9,6 +9,7 @@ packages=(
   libpcap-dev libssl-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   tshark libwireshark-dev wireshark-dev libglib2.0-dev   # the plugin and the differential tests
+  clang libclang-rt-14-dev                               # libFuzzer targets (scripts/fuzz.sh)
 )
 missing=()
 for p in "${packages[@]}"; do

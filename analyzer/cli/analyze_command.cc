@@ -29,6 +29,8 @@ public:
     buf_.clear();
   }
   void on_session(const miauth::Session& s) override {
+    ++session_count;
+    verified_count += s.status == miauth::Status::verified;
     if (json_) {
       write_session(buf_, file_json_, s);
       if (buf_.size() > kFlushBytes) flush();
@@ -37,6 +39,7 @@ public:
     }
   }
   void on_beacon(const BeaconEvent& b) override {
+    ++advert_count;
     if (json_) {
       write_beacon(buf_, file_json_, b);
       if (buf_.size() > kFlushBytes) flush();
@@ -64,6 +67,7 @@ public:
     if (!f.objects.empty()) it->last_values = objects_text(f);
     if (list_beacons_) beacon_lines.push_back(beacon_line(b));
   }
+  std::uint64_t session_count = 0, verified_count = 0, advert_count = 0;
   std::vector<miauth::Session> sessions;
   std::vector<BeaconSummary> beacons;
   std::vector<std::string> beacon_lines;
@@ -101,6 +105,23 @@ bool export_keys(const std::string& path, const std::vector<KeyEntry>& existing,
 
 }  // namespace
 
+namespace {
+
+struct Totals {
+  std::uint64_t files = 0, bad_files = 0, records = 0, bytes = 0, sessions = 0, verified = 0, adverts = 0;
+};
+
+const char* outcome_name(CaptureOutcome::Status s) {
+  switch (s) {
+    case CaptureOutcome::Status::ok: return "ok";
+    case CaptureOutcome::Status::unreadable: return "unreadable";
+    case CaptureOutcome::Status::damaged: return "damaged";
+  }
+  return "?";
+}
+
+}  // namespace
+
 int run_analyze(const AnalyzeOptions& opt) {
   KeyStore keys;
   std::vector<KeyEntry> existing;
@@ -132,22 +153,65 @@ int run_analyze(const AnalyzeOptions& opt) {
   }
   int rc = kExitOk;
   std::vector<FileSessions> report;
-  for (const auto& file : ordered_inputs(opt.inputs)) {
+  Totals total;
+  const auto inputs = ordered_inputs(opt.inputs);
+  for (const auto& file : inputs) {
     Collector sink(file, opt.json, opt.beacons);
     Analysis analysis(keys, sink);
     Stack stack(analysis);
     Progress progress(opt.quiet, file);
     CaptureOutcome o = run_capture_file(file, stack, progress.fn());
     sink.flush();
-    std::fflush(stdout);
+    ++total.files;
+    total.records += o.records;
+    total.bytes += o.bytes;
+    total.sessions += sink.session_count;
+    total.verified += sink.verified_count;
+    total.adverts += sink.advert_count;
     if (o.status != CaptureOutcome::Status::ok) {
-      error_line(file, o);
+      ++total.bad_files;
       rc = kExitInput;
     }
+    if (opt.json) {
+      Json j;
+      j["type"] = "file";
+      j["file"] = file;
+      j["format"] = o.format;
+      j["status"] = outcome_name(o.status);
+      if (!o.error.empty()) {
+        j["error"] = o.error;
+        j["error_offset"] = o.error_offset;
+      }
+      j["records"] = o.records;
+      j["sessions"] = sink.session_count;
+      j["adverts"] = sink.advert_count;
+      write_line(stdout, j);
+    }
+    std::fflush(stdout);
+    if (o.status != CaptureOutcome::Status::ok) error_line(file, o);
     if (!opt.json)
       report.push_back({file, o, std::move(sink.sessions), std::move(sink.beacons), std::move(sink.beacon_lines)});
   }
   if (!opt.json) print_report(stdout, report);
+  if (inputs.size() > 1) {
+    if (opt.json) {
+      Json j;
+      j["type"] = "total";
+      j["files"] = total.files;
+      j["bad_files"] = total.bad_files;
+      j["records"] = total.records;
+      j["sessions"] = total.sessions;
+      j["verified"] = total.verified;
+      j["adverts"] = total.adverts;
+      write_line(stdout, j);
+    } else {
+      std::printf("total: %llu captures (%llu unreadable or damaged), %llu records, %llu FE95 sessions (%llu verified), "
+                  "%llu MiBeacon adverts\n",
+                  static_cast<unsigned long long>(total.files), static_cast<unsigned long long>(total.bad_files),
+                  static_cast<unsigned long long>(total.records), static_cast<unsigned long long>(total.sessions),
+                  static_cast<unsigned long long>(total.verified), static_cast<unsigned long long>(total.adverts));
+    }
+  }
   if (!opt.export_keys.empty() && !export_keys(opt.export_keys, existing, keys.learned())) return kExitInput;
   return rc;
 }

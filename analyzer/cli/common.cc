@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <unistd.h>
@@ -69,7 +70,10 @@ std::int64_t now_ns() {
 }  // namespace
 
 Progress::Progress(bool quiet, std::string label)
-    : enabled_(!quiet && ::isatty(STDERR_FILENO)), label_(std::move(label)), start_ns_(now_ns()) {}
+    : enabled_(!quiet && ::isatty(STDERR_FILENO)), label_(std::move(label)), start_ns_(now_ns()) {
+  // How long a run must last before the bar appears (default 0.5 s: short runs stay quiet).
+  if (const char* d = std::getenv("FE95_PROGRESS_DELAY_MS")) delay_ns_ = std::atoll(d) * 1000000LL;
+}
 
 Progress::~Progress() {
   if (drawn_) std::fputs("\r\033[K", stderr);
@@ -82,10 +86,11 @@ ProgressFn Progress::fn() {
 
 void Progress::draw(std::uint64_t done, std::uint64_t total) {
   const std::int64_t now = now_ns();
-  if (now - last_draw_ns_ < 200'000'000) return;  // 5 Hz
+  const bool final = total && done >= total;
+  if (!final && now - last_draw_ns_ < 200'000'000) return;  // 5 Hz
+  if (now - start_ns_ < delay_ns_) return;
   last_draw_ns_ = now;
   const double secs = static_cast<double>(now - start_ns_) / 1e9;
-  if (secs < 0.5) return;  // short runs stay silent
   const double mb = static_cast<double>(done) / 1e6;
   const double rate = secs > 0 ? mb / secs : 0;
   const double pct = total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0;

@@ -50,6 +50,7 @@ private:
   std::string label_;
   std::int64_t start_ns_;
   std::int64_t last_draw_ns_ = 0;
+  std::int64_t delay_ns_ = 500'000'000;
   bool drawn_ = false;
 };
 

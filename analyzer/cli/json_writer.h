@@ -53,7 +53,8 @@ public:
     out_.append("null");
     return *this;
   }
-  // An identifier-like string we produce (enum names, addresses, UUIDs): no escaping needed.
+  // A string fe95 itself defines (enum names, addresses, hex, units, model names): contains no
+  // quote, backslash or control character, so it needs no escaping.
   JsonWriter& plain(std::string_view s) {
     comma();
     out_.push_back('"');

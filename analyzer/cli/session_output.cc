@@ -65,7 +65,7 @@ void write_session(std::string& out, const std::string& file_json, const Session
   if (s.product_id) {
     w.key("product_id").number(std::uint64_t{*s.product_id});
     w.key("product_id_source").plain(source_name(*s.product_id_source));
-    if (const char* name = product_name(*s.product_id)) w.key("model").text(name);
+    if (const char* name = product_name(*s.product_id)) w.key("model").plain(name);  // our constants
   }
   if (s.kind == miauth::Kind::register_session) {
     if (s.t2_verified) w.key("t2_verified").boolean(*s.t2_verified);
@@ -115,7 +115,7 @@ void write_beacon(std::string& out, const std::string& file_json, const BeaconEv
   w.key("time").plain(iso_time(b.rec.ts_ns)).key("device").plain(b.device.str()).key("address").plain(b.adv.addr.str());
   w.key("rssi").number(std::int64_t{b.adv.rssi}).key("extended").boolean(b.adv.extended);
   w.key("product_id").number(std::uint64_t{f.product_id});
-  if (const char* n = product_name(f.product_id)) w.key("model").text(n);
+  if (const char* n = product_name(f.product_id)) w.key("model").plain(n);
   w.key("counter").number(std::uint64_t{f.counter}).key("version").number(std::uint64_t{f.fc.version()});
   w.key("frame_control").begin_object().key("raw").number(std::uint64_t{f.fc.raw});
   w.key("encrypted").boolean(f.fc.encrypted()).key("mac_included").boolean(f.fc.mac_included());
@@ -135,7 +135,7 @@ void write_beacon(std::string& out, const std::string& file_json, const BeaconEv
     if (o.name) w.plain(o.name);
     else w.null();
     w.key("data").hex(o.data);
-    for (const auto& v : o.values) w.key(v.name).begin_object().key("value").number(v.value).key("unit").text(v.unit).end_object();
+    for (const auto& v : o.values) w.key(v.name).begin_object().key("value").number(v.value).key("unit").plain(v.unit).end_object();
     w.end_object();
   }
   w.end_array().key("retransmission").boolean(b.retransmission).end_object();

@@ -141,15 +141,16 @@ int main(int argc, char** argv) {
   big.bytes = size_mib << 20;
   GenerateOptions quarter = big;
   quarter.bytes = big.bytes / 4;
-  GenerateOptions dense = big;  // ~10x more connections in the same bytes
-  dense.app_min = 0;
-  dense.app_span = 4;
-  dense.seed = 96;
+  GenerateOptions dense = big;  // 10x the connections, same sessions and adverts per byte
+  dense.app_min = 6;
+  dense.app_span = 12;
+  dense.extra_links = 9;
+  dense.extra_app = 9;
   GenerateOptions slice = big;
   slice.bytes = tshark_mib << 20;
   const std::string f_big = ensure(dir, "bench-" + std::to_string(size_mib) + ".btsnoop", big);
   const std::string f_quarter = ensure(dir, "bench-" + std::to_string(size_mib / 4) + ".btsnoop", quarter);
-  const std::string f_dense = ensure(dir, "bench-dense-" + std::to_string(size_mib) + ".btsnoop", dense);
+  const std::string f_dense = ensure(dir, "bench-dense10-" + std::to_string(size_mib) + ".btsnoop", dense);
   const std::string f_slice = ensure(dir, "bench-" + std::to_string(tshark_mib) + ".btsnoop", slice);
 
   // Warm the page cache, then measure.

@@ -92,6 +92,14 @@ GenerateResult generate(const std::string& path, const GenerateOptions& o) {
       else s.notify(handle, 0x0032, app_value);
     }
     s.disconnect(handle);
+    for (unsigned e = 0; e < o.extra_links; ++e) {
+      const auto h = static_cast<std::uint16_t>(next_handle);
+      next_handle = next_handle % o.handles + 1;
+      s.connect(h, devices[rng() % devices.size()].mac);
+      ++r.connections;
+      for (unsigned k = 0; k < o.extra_app; ++k) s.notify(h, 0x0032, app_value);
+      s.disconnect(h);
+    }
   }
   w.close();
   r.records = w.records;

@@ -87,10 +87,17 @@ INSTANTIATE_TEST_SUITE_P(Shipped, Golden, ::testing::ValuesIn(cases()), [](const
   return n;
 });
 
+std::vector<json> of_type(const std::string& out, const std::string& type) {
+  std::vector<json> v;
+  for (auto& j : json_lines(out))
+    if (j["type"] == type) v.push_back(j);
+  return v;
+}
+
 json only_session(const std::string& capture, std::vector<std::string> args = {}) {
   auto r = analyze(capture, std::move(args));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  auto lines = json_lines(r.out);
+  auto lines = of_type(r.out, "session");
   EXPECT_EQ(lines.size(), 1u) << r.out;
   return lines.empty() ? json::object() : lines[0];
 }
@@ -172,12 +179,36 @@ TEST(Analyze, SeveralCapturesShareWhatTheyLearnInTimestampOrder) {
   // The login capture is named first but recorded a day later.
   auto r = run({FE95_BINARY, "analyze", "--json", "-q", captures("login-kettle.btsnoop"), captures("register-kettle.btsnoop")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  auto lines = json_lines(r.out);
+  auto lines = of_type(r.out, "session");
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0]["kind"], "register");
   EXPECT_EQ(lines[1]["kind"], "login");
   EXPECT_EQ(lines[1]["status"], "verified");
   EXPECT_EQ(lines[1]["token_source"], "register_session");
+  // Per file and in total.
+  auto files = of_type(r.out, "file");
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_EQ(files[0]["status"], "ok");
+  auto total = of_type(r.out, "total");
+  ASSERT_EQ(total.size(), 1u);
+  EXPECT_EQ(total[0]["sessions"], 2);
+  EXPECT_EQ(total[0]["verified"], 2);
+}
+
+TEST(Analyze, OneBadFileAmongManyCountsInTheExitCode) {
+  const std::string dir = temp_dir();
+  write_file(dir + "/a.btsnoop", read_file(captures("register-kettle.btsnoop")));
+  write_file(dir + "/b.log", "not a capture");
+  write_file(dir + "/c.btsnoop", read_file(captures("login-kettle.btsnoop")).substr(0, 300));
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", dir});
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("b.log"), std::string::npos);
+  EXPECT_NE(r.err.find("c.btsnoop"), std::string::npos);
+  auto total = of_type(r.out, "total");
+  ASSERT_EQ(total.size(), 1u);
+  EXPECT_EQ(total[0]["files"], 3);
+  EXPECT_EQ(total[0]["bad_files"], 2);
+  EXPECT_EQ(of_type(r.out, "session").at(0)["status"], "verified");
 }
 
 TEST(Analyze, BadOptionsSayWhatWasExpected) {

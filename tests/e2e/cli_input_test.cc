@@ -116,5 +116,20 @@ TEST(CliInput, OneBadFileDoesNotStopTheOthers) {
   EXPECT_GT(json_lines(r.out).size(), 10u);
 }
 
+// The progress bar: on stderr, only with a terminal attached and without --quiet. `script` gives
+// fe95 a pseudo-terminal; FE95_PROGRESS_DELAY_MS=0 lets a short run draw it.
+TEST(CliInput, ProgressBarOnlyOnATerminal) {
+  if (!have_program("script")) GTEST_SKIP() << "script (util-linux) not installed";
+  const std::string cap = shipped_captures() + "/register-kettle.btsnoop";
+  const std::string cmd = std::string("FE95_PROGRESS_DELAY_MS=0 ") + FE95_BINARY + " analyze " + cap;
+  auto tty = run({"script", "-qec", cmd, "/dev/null"});
+  EXPECT_NE(tty.out.find("100.0%"), std::string::npos) << tty.out;
+  EXPECT_NE(tty.out.find("MB/s"), std::string::npos);
+  auto quiet = run({"script", "-qec", cmd + " --quiet", "/dev/null"});
+  EXPECT_EQ(quiet.out.find("MB/s"), std::string::npos) << quiet.out;
+  auto pipe = run({"env", "FE95_PROGRESS_DELAY_MS=0", FE95_BINARY, "analyze", cap});
+  EXPECT_EQ(pipe.err.find("MB/s"), std::string::npos) << pipe.err;
+}
+
 }  // namespace
 }  // namespace fe95::test

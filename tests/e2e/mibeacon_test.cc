@@ -62,7 +62,7 @@ TEST(MiBeaconE2E, RegisterFeedsAndIsFedByAdverts) {
   json session;
   for (auto& j : json_lines(r.out)) {
     if (j["type"] == "session") session = j;
-    else b.push_back(j);
+    if (j["type"] == "beacon") b.push_back(j);
   }
   // MAC and product id of a link without connection event come from the adverts...
   EXPECT_EQ(session["status"], "verified");

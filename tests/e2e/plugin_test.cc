@@ -194,6 +194,42 @@ TEST_F(Plugin, MiBeaconFieldsAndFilters) {
   EXPECT_NE(r.out.find("decrypted"), std::string::npos) << r.out;
 }
 
+// Wireshark-style fuzzing: editcap -E corrupts packet bytes at random; tshark with the plugin must
+// not crash, and must report no dissector bug or exception that the plugin caused.
+TEST_F(Plugin, MutatedCapturesNoCrashNoPluginErrors) {
+  int runs = 0;
+  for (const auto& f : hci_captures(files_under(shipped_captures()))) {
+    const std::string name = fs::path(f).filename().string();
+    for (int seed = 1; seed <= 8; ++seed) {
+      SCOPED_TRACE(name + " seed " + std::to_string(seed));
+      const std::string out = dir_ + "/mut-" + std::to_string(seed) + "-" + name;
+      // Keep each file's own format (editcap's default, pcapng, cannot hold btsnoop H1 records).
+      const std::string ext = fs::path(f).extension().string();
+      const std::string format = ext == ".btsnoop" ? "btsnoop" : ext == ".pcap" ? "pcap" : "pcapng";
+      ASSERT_EQ(run({"editcap", "-F", format, "--seed", std::to_string(seed), "-E", "0.03", f, out}).exit_code, 0);
+      if (geteuid() == 0) run({"chown", "65534:65534", out});
+      auto with = tshark({"-r", out, "-V"});
+      ++runs;
+      EXPECT_EQ(with.signal, 0);
+      EXPECT_EQ(with.exit_code, 0) << with.err;
+      for (const char* bad : {"Dissector bug, protocol MiAuth", "Dissector bug, protocol MiBeacon", "protocol miauth"})
+        EXPECT_EQ(with.out.find(bad), std::string::npos) << bad;
+      // Nothing the plugin adds is malformed: same number of dissector bugs as without it.
+      auto without = run({"tshark", "-r", out, "-V"});
+      auto count = [](const std::string& s, const std::string& what) {
+        std::size_t n = 0;
+        for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+        return n;
+      };
+      EXPECT_EQ(count(with.out, "Dissector bug"), count(without.out, "Dissector bug"));
+      EXPECT_EQ(count(with.out, "[Malformed Packet"), count(without.out, "[Malformed Packet"));
+      fs::remove(out);
+    }
+  }
+  std::printf("[ plugin   ] %d mutated captures through tshark with the plugin\n", runs);
+  EXPECT_GT(runs, 100);
+}
+
 TEST_F(Plugin, PublicCapturesNoCrashNoNewErrors) {
   const std::string pub = shared_captures();
   if (pub.empty()) GTEST_SKIP() << "../shared/captures/public is absent";

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <sstream>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,7 +68,10 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s) {
   for (auto& f : fds)
     if (f.fd >= 0) close(f.fd);
   int status = 0;
-  waitpid(pid, &status, 0);
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  r.max_rss_kib = ru.ru_maxrss;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - (deadline - std::chrono::seconds(timeout_s))).count();
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   return r;

@@ -11,6 +11,8 @@ namespace fe95::test {
 struct RunResult {
   int exit_code = -1;   // -1 when killed by a signal
   int signal = 0;
+  long max_rss_kib = 0;  // the child's peak resident set
+  double seconds = 0;
   std::string out, err;
 };
 

@@ -103,7 +103,7 @@ public:
     rec.frame = ++frame_;
     rec.offset = at;
     // Opened with nanosecond precision, so tv_usec holds nanoseconds.
-    rec.ts_ns = static_cast<std::int64_t>(hdr->ts.tv_sec) * 1000000000LL + hdr->ts.tv_usec;
+    rec.ts_ns = checked_ns(static_cast<std::int64_t>(hdr->ts.tv_sec), 1000000000LL, hdr->ts.tv_usec);
     ByteView bytes(data, hdr->caplen);
     switch (dlt_) {
       case kLinkH4:  // no direction on the wire: infer it where the packet type tells it
@@ -197,7 +197,7 @@ OpenResult open_capture(const std::string& path) {
     return r;
   }
   const auto size = static_cast<std::uint64_t>(st.st_size);
-  auto src = std::make_unique<FileSource>(fd, size);
+  auto src = std::make_unique<FileSource>(fd);
   const std::size_t peek = size < 16 ? static_cast<std::size_t>(size) : 16;
   const std::uint8_t* h = src->need(peek);
   if (!h) {

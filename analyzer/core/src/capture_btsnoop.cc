@@ -15,7 +15,6 @@ namespace fe95 {
 namespace {
 
 constexpr std::int64_t kBtsnoopEpochDeltaUs = 0x00dcddb30f2f8000LL;  // 0 AD -> 1970, in us
-constexpr std::size_t kFileHeader = 16;
 constexpr std::size_t kRecordHeader = 24;
 
 // Linux monitor opcodes (BlueZ src/shared/btsnoop.h).
@@ -61,7 +60,7 @@ ByteSource::~ByteSource() = default;
 
 // ---- sources -------------------------------------------------------------------------------
 
-FileSource::FileSource(int fd, std::uint64_t size) : fd_(fd), size_(size), buf_(kBufferBytes) {}
+FileSource::FileSource(int fd) : fd_(fd), buf_(kBufferBytes) {}
 FileSource::~FileSource() { if (fd_ >= 0) ::close(fd_); }
 
 const std::uint8_t* FileSource::need(std::size_t n) {
@@ -145,9 +144,11 @@ ReadStatus BtsnoopReader::next(Record& rec) {
   rec = Record{};
   rec.frame = ++frame_;
   rec.offset = at;
-  // Signed reinterpretation keeps pre-1970 garbage timestamps from overflowing.
-  const std::int64_t us = static_cast<std::int64_t>(ts_raw) - kBtsnoopEpochDeltaUs;
-  rec.ts_ns = (us > INT64_MAX / 1000 || us < INT64_MIN / 1000) ? 0 : us * 1000;
+  // Microseconds since 0 AD -> ns since 1970; a garbage timestamp that does not fit becomes 0.
+  std::int64_t us = 0;
+  rec.ts_ns = __builtin_sub_overflow(static_cast<std::int64_t>(ts_raw), kBtsnoopEpochDeltaUs, &us)
+                  ? 0
+                  : checked_ns(us, 1000, 0);
 
   switch (datalink_) {
     case 1001:  // H1: type from flags. bit0 direction (1 = received), bit1 command/event.

@@ -29,7 +29,7 @@ protected:
 class FileSource final : public ByteSource {
 public:
   static constexpr std::size_t kBufferBytes = 1u << 20;  // > kMaxRecordBytes + header
-  FileSource(int fd, std::uint64_t size);
+  explicit FileSource(int fd);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
@@ -40,7 +40,6 @@ public:
 
 private:
   int fd_;
-  std::uint64_t size_;
   std::vector<std::uint8_t> buf_;
   std::size_t begin_ = 0, end_ = 0;
   std::uint64_t pos_ = 0;
@@ -72,6 +71,14 @@ private:
   std::uint32_t datalink_;
   std::uint64_t frame_ = 0;
 };
+
+// value * scale + offset in ns, or 0 when a hostile timestamp does not fit in 64 bits (found by
+// fuzzing: signed overflow is undefined behaviour).
+inline std::int64_t checked_ns(std::int64_t value, std::int64_t scale, std::int64_t offset) {
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(value, scale, &ns) || __builtin_add_overflow(ns, offset, &ns)) return 0;
+  return ns;
+}
 
 // Shared with the pcap reader: H4 type octet -> record type and payload.
 void h4_to_record(ByteView data, Record& rec);

@@ -1,0 +1,121 @@
+// Hostile resource use: captures built to make a naive analyzer grow without bound. fe95's peak
+// RSS must stay under kCapMiB on each (the caps are documented in README.md, "Caps").
+#include <gtest/gtest.h>
+
+#include "scenario.h"
+#include "support.h"
+
+namespace fe95::test {
+namespace {
+
+using namespace fe95::writer;
+constexpr long kCapMiB = 64;
+
+struct Made {
+  std::string path;
+  std::uint64_t packets = 0;
+};
+
+template <typename F>
+Made make(const std::string& name, Format f, F&& body) {
+  Made m;
+  m.path = temp_dir() + "/" + name;
+  auto w = open_writer(m.path, f);
+  Scenario s(*w, 1700000000LL * 1000000000LL);
+  s.set_step_us(10);
+  m.packets = body(s);
+  EXPECT_TRUE(w->close());
+  return m;
+}
+
+long peak_mib(const Made& m) {
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", m.path}, 600);
+  EXPECT_EQ(r.signal, 0);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const long mib = r.max_rss_kib / 1024;
+  std::printf("[ hostile  ] %s: %llu packets, peak RSS %ld MiB, %.1f s\n", m.path.substr(m.path.rfind('/') + 1).c_str(),
+              static_cast<unsigned long long>(m.packets), mib, r.seconds);
+  return mib;
+}
+
+std::vector<std::uint8_t> le16(std::uint16_t v) { return {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8)}; }
+
+TEST(Hostile, HundredThousandConnectionHandles) {
+  // 27 controllers (Linux monitor adapter index) x 3,840 handles, never disconnected, each used.
+  auto m = make("connections.btsnoop", Format::btsnoop_monitor, [](Scenario& s) {
+    std::uint64_t n = 0;
+    for (std::uint16_t a = 0; a < 27 && n < 100000; ++a) {
+      s.set_adapter(a);
+      for (std::uint16_t h = 0; h < 0x0f00 && n < 100000; ++h, ++n) {
+        s.connect(h, *BdAddr::parse("C4:7C:8D:00:00:01"));
+        s.write_req(h, 0x0010, {0x00, 0xbc, 0x43, 0xcd}, false);
+      }
+    }
+    return n;
+  });
+  EXPECT_LE(peak_mib(m), kCapMiB);
+}
+
+TEST(Hostile, UnfinishedMaximumSdus) {
+  // 2,000 links each start a 65,535-byte L2CAP SDU and feed it almost to the end, never finishing.
+  auto m = make("sdus.btsnoop", Format::btsnoop_h4, [](Scenario& s) {
+    std::uint64_t n = 0;
+    std::vector<std::uint8_t> chunk(1000, 0xab);
+    for (std::uint16_t h = 1; h <= 2000; ++h) {
+      std::vector<std::uint8_t> start{static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(0x20 | h >> 8), 0, 0};
+      std::vector<std::uint8_t> l2{0xff, 0xff, 0x04, 0x00, 0x52, 0x10, 0x00};
+      start[2] = static_cast<std::uint8_t>(l2.size());
+      start.insert(start.end(), l2.begin(), l2.end());
+      s.acl(Direction::rcvd, start);
+      ++n;
+      for (int k = 0; k < 64; ++k, ++n) {  // 64,000 of the 65,535 bytes
+        std::vector<std::uint8_t> cont{static_cast<std::uint8_t>(h), static_cast<std::uint8_t>(0x10 | h >> 8)};
+        auto len = le16(static_cast<std::uint16_t>(chunk.size()));
+        cont.insert(cont.end(), len.begin(), len.end());
+        cont.insert(cont.end(), chunk.begin(), chunk.end());
+        s.acl(Direction::rcvd, cont);
+      }
+    }
+    return n;
+  });
+  EXPECT_LE(peak_mib(m), kCapMiB);
+}
+
+TEST(Hostile, MillionsOfClaimedGattHandlesAndEndlessDiscovery) {
+  auto m = make("gatt.btsnoop", Format::btsnoop_h4, [](Scenario& s) {
+    std::uint64_t n = 0;
+    s.connect(0x0040, *BdAddr::parse("C4:7C:8D:00:00:02"));
+    s.mtu_exchange(0x0040, 517, 517);
+    // Read By Type responses of 73 characteristic declarations each, over and over: 1,000,000
+    // claimed characteristics in all, with 65,535 distinct handles.
+    std::uint32_t h = 1;
+    for (int round = 0; round < 14000; ++round) {
+      std::vector<std::uint8_t> req{0x08, 0x01, 0x00, 0xff, 0xff, 0x03, 0x28};
+      s.att(0x0040, Direction::sent, req);
+      std::vector<std::uint8_t> rsp{0x09, 0x07};
+      for (int e = 0; e < 73; ++e, ++n) {
+        const auto decl = static_cast<std::uint16_t>(h % 0xfffe + 1), val = static_cast<std::uint16_t>((h + 1) % 0xfffe + 1);
+        auto d = le16(decl), v = le16(val);
+        rsp.insert(rsp.end(), {d[0], d[1], 0x1a, v[0], v[1], 0x01, 0x00});
+        h += 2;
+      }
+      s.att(0x0040, Direction::rcvd, rsp);
+    }
+    return n;
+  });
+  EXPECT_LE(peak_mib(m), kCapMiB);
+}
+
+TEST(Hostile, MillionFe95SessionStarts) {
+  auto m = make("starts.btsnoop", Format::btsnoop_h4, [](Scenario& s) {
+    s.connect(0x0040, *BdAddr::parse("C4:7C:8D:00:00:03"));
+    std::uint64_t n = 0;
+    for (; n < 1000000; ++n) s.write_cmd(0x0040, 0x0010, {static_cast<std::uint8_t>(n & 1 ? 0x00 : 0x90), static_cast<std::uint8_t>(n & 1 ? 0xbc : 0xca),
+                                                           static_cast<std::uint8_t>(n & 1 ? 0x43 : 0x85), static_cast<std::uint8_t>(n & 1 ? 0xcd : 0xde)});
+    return n;
+  });
+  EXPECT_LE(peak_mib(m), kCapMiB);
+}
+
+}  // namespace
+}  // namespace fe95::test
