@@ -46,3 +46,21 @@ TEST(Bytes, AddressOrder) {
 
 }  // namespace
 }  // namespace fe95
+
+#include "fe95/keys.h"
+
+namespace fe95 {
+namespace {
+
+TEST(Keys, EscapeNeedsTwoHexDigits) {
+  std::vector<KeyEntry> e;
+  auto err = parse_keys("\"\\x  \",\"\",\"\",\"\",\"\"\n", e);  // regression: fuzz_keys SEGV
+  ASSERT_TRUE(err);
+  EXPECT_NE(err->message.find("bad \\x escape"), std::string::npos);
+  EXPECT_FALSE(parse_keys("\"\\x41A:BB:CC:DD:EE:FF\",\"\",\"\",\"\",\"\"\n", e));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0].mac->str(), "AA:BB:CC:DD:EE:FF");
+}
+
+}  // namespace
+}  // namespace fe95

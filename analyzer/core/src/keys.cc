@@ -42,8 +42,10 @@ std::optional<std::string> split_uat(std::string_view line, std::vector<std::str
         if (c == '\\' && i < line.size()) {
           char e = line[i++];
           if (e == 'x' && i + 2 <= line.size()) {
+            // Exactly two hex digits (parse_hex alone would accept separators and give no byte:
+            // found by fuzz_keys).
             auto v = parse_hex(line.substr(i, 2));
-            if (!v) return "bad \\x escape";
+            if (!v || v->size() != 1) return "bad \\x escape";
             field.push_back(static_cast<char>((*v)[0]));
             i += 2;
           } else {
