@@ -112,14 +112,15 @@ void key_free(void* r) {
   g_free(k->beacon_key);
   g_free(k->bind_key);
 }
-// One parser for both front ends: the record is checked by formatting it as a keys-file line.
-gboolean key_update(void* r, char** err) {
-  const auto* k = static_cast<const KeyRecord*>(r);
+// One parser for both front ends: a UAT record is read as the keys-file line it is.
+std::string key_line(const KeyRecord& k) {
   auto q = [](const char* s) { return std::string("\"") + (s ? s : "") + "\""; };
-  const std::string line = q(k->mac) + "," + q(k->product_id) + "," + q(k->token) + "," + q(k->beacon_key) + "," +
-                           q(k->bind_key);
+  return q(k.mac) + "," + q(k.product_id) + "," + q(k.token) + "," + q(k.beacon_key) + "," + q(k.bind_key);
+}
+
+gboolean key_update(void* r, char** err) {
   std::vector<KeyEntry> e;
-  if (auto bad = parse_keys(line, e)) {
+  if (auto bad = parse_keys(key_line(*static_cast<const KeyRecord*>(r)), e)) {
     *err = g_strdup(bad->message.c_str());
     return FALSE;
   }
@@ -210,10 +211,8 @@ void init_state() {
   state = new State;
   state->tracker = std::make_unique<miauth::Tracker>(state->keys, *state);
   for (guint i = 0; i < n_key_records; ++i) {
-    const KeyRecord& k = key_records[i];
-    auto q = [](const char* s) { return std::string("\"") + (s ? s : "") + "\""; };
     std::vector<KeyEntry> e;
-    if (!parse_keys(q(k.mac) + "," + q(k.product_id) + "," + q(k.token) + "," + q(k.beacon_key) + "," + q(k.bind_key), e))
+    if (!parse_keys(key_line(key_records[i]), e))
       for (const auto& x : e) state->keys.add_entry(x, Source::keys_file);
   }
   if (pref_token && *pref_token)

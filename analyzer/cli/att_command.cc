@@ -55,10 +55,8 @@ public:
     write_line(stdout, j);
   }
   void on_diagnostic(const Diagnostic& d) override {
-    ++diagnostic_count_;
     if (diagnostics_) write_line(stdout, diagnostic_json(file_, d));
   }
-  std::uint64_t diagnostic_count_ = 0;
 
 private:
   std::string file_;
