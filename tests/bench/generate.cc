@@ -52,6 +52,11 @@ GenerateResult generate(const std::string& path, const GenerateOptions& o) {
     // A burst of adverts and controller noise between connections.
     for (int k = 0; k < 6; ++k) {
       const MiDevice& d = devices[rng() % devices.size()];
+      if (o.mibeacon_every > 1 && rng() % o.mibeacon_every != 0) {
+        // Another vendor's advert: flags, a name and manufacturer data (no FE95 service data).
+        s.advert(d.mac, cat({ad_flags(0x06), ad_name("LE-Sensor"), {0x09, 0xff, 0x4c, 0x00, 0x02, 0x15, 1, 2, 3, 4}}));
+        continue;
+      }
       BeaconSpec b;
       b.version = (k & 1) ? 5 : 2;
       b.product_id = d.pid;
@@ -74,7 +79,9 @@ GenerateResult generate(const std::string& path, const GenerateOptions& o) {
     next_handle = next_handle % o.handles + 1;
     s.connect(handle, d.mac);
     ++r.connections;
-    if (rng() % 4 == 0) {
+    if (o.fe95_every > 1 && rng() % o.fe95_every != 0) {
+      // A link to some other device: no FE95 session.
+    } else if (rng() % 4 == 0) {
       RegisterOptions ro;
       ro.discovery = rng() % 2 == 0;
       ro.read_pid = rng() % 200 != 0;

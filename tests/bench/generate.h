@@ -14,6 +14,9 @@ struct GenerateOptions {
   // Plain links (no FE95 session) per FE95 link, each with extra_app application PDUs: raises
   // the number of connections without changing sessions or adverts per byte.
   unsigned extra_links = 0, extra_app = 9;
+  // Realistic mix: an FE95 session on 1 link in fe95_every (the others carry application
+  // traffic only), and 1 advert in mibeacon_every is a MiBeacon (the rest are other vendors').
+  unsigned fe95_every = 1, mibeacon_every = 1;
   unsigned seed = 95;
 };
 
