@@ -125,7 +125,7 @@ const char* outcome_name(CaptureOutcome::Status s) {
 int run_analyze(const AnalyzeOptions& opt) {
   KeyStore keys;
   std::vector<KeyEntry> existing;
-  if (!load_keys(keys, opt.tokens, opt.mac, opt.pid, opt.keys_file)) return kExitUsage;
+  if (!load_keys(keys, opt.keys)) return kExitUsage;
   for (const auto& bk : opt.bind_keys) {
     // MAC=HEX: 32 hex digits are a v4/v5 bind key, 24 (optionally + FFFFFFFF) a legacy beacon key.
     const auto eq = bk.find('=');
@@ -149,7 +149,7 @@ int run_analyze(const AnalyzeOptions& opt) {
   if (!opt.export_keys.empty() && std::filesystem::exists(opt.export_keys)) {
     // The export file's own lines are kept whatever happens; read them (and check them) first.
     KeyStore scratch;
-    if (!load_keys(scratch, {}, "", "", opt.export_keys, &existing)) return kExitUsage;
+    if (!load_keys(scratch, KeyOptions{{}, "", "", opt.export_keys}, &existing)) return kExitUsage;
   }
   int rc = kExitOk;
   std::vector<FileSessions> report;
@@ -219,14 +219,14 @@ int run_analyze(const AnalyzeOptions& opt) {
 int run_verify(const VerifyOptions& opt) {
   KeyStore keys;
   std::vector<KeyEntry> entries;
-  if (opt.tokens.empty() && opt.keys_file.empty()) {
+  if (opt.keys.tokens.empty() && opt.keys.keys_file.empty()) {
     std::fprintf(stderr, "fe95: verify needs --token HEX or --keys FILE\n");
     return kExitUsage;
   }
-  if (!load_keys(keys, opt.tokens, opt.mac, opt.pid, opt.keys_file, &entries)) return kExitUsage;
+  if (!load_keys(keys, opt.keys, &entries)) return kExitUsage;
   // The expected tokens: a register session passes only if it recovers one of them.
   std::vector<miauth::Token> expected;
-  for (const auto& t : opt.tokens) expected.push_back(*parse_token(t));
+  for (const auto& t : opt.keys.tokens) expected.push_back(*parse_token(t));
   for (const auto& e : entries)
     if (e.token) expected.push_back(*e.token);
 

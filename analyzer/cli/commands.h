@@ -17,23 +17,26 @@ int run_att(const AttOptions& opt);
 
 namespace fe95::cli {
 
+// What both analyze and verify accept about devices (checked in load_keys).
+struct KeyOptions {
+  std::vector<std::string> tokens;
+  std::string mac, pid, keys_file;
+};
+
 struct AnalyzeOptions {
   std::vector<std::string> inputs;
   bool json = false;
   bool beacons = false;        // list every advert in the text report
-  bool diagnostics = false;    // include stack diagnostics
   bool quiet = false;
-  std::vector<std::string> tokens;
-  std::string mac, pid, keys_file, export_keys;
+  KeyOptions keys;
+  std::string export_keys;
   std::vector<std::string> bind_keys;  // MAC=HEX
 };
 int run_analyze(const AnalyzeOptions& opt);
 
 struct VerifyOptions {
   std::vector<std::string> inputs;
-  std::vector<std::string> tokens;
-  std::string keys_file, mac, pid;
-  bool quiet = false;
+  KeyOptions keys;
 };
 int run_verify(const VerifyOptions& opt);
 

@@ -4,6 +4,18 @@
 #include "commands.h"
 #include "common.h"
 
+namespace {
+
+void add_key_options(CLI::App* cmd, fe95::cli::KeyOptions& k, const char* token_help) {
+  cmd->add_option("--token", k.tokens, token_help);
+  cmd->add_option("--mac", k.mac, "Device address AA:BB:CC:DD:EE:FF, for captures without a connection event");
+  cmd->add_option("--pid", k.pid, "Product id (0-65535)");
+  cmd->add_option("--keys", k.keys_file, "Keys file (quoted CSV: mac, product_id, token, beacon_key, bind_key)")
+      ->check(CLI::ExistingFile);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace fe95::cli;
   CLI::App app{"fe95: offline analyzer for the Xiaomi Bluetooth LE authentication on GATT service 0xFE95"};
@@ -22,11 +34,7 @@ int main(int argc, char** argv) {
   auto* an_cmd = app.add_subcommand("analyze", "Find FE95 register and login sessions; recover and verify tokens");
   an_cmd->add_option("captures", an.inputs, "Capture files or directories")->required()->check(CLI::ExistingPath);
   an_cmd->add_flag("--json", an.json, "JSON Lines instead of the text report (schema in README.md)");
-  an_cmd->add_option("--token", an.tokens, "A known token, 24 hex digits (repeatable)");
-  an_cmd->add_option("--mac", an.mac, "Device address AA:BB:CC:DD:EE:FF, for captures without a connection event");
-  an_cmd->add_option("--pid", an.pid, "Product id (0-65535)");
-  an_cmd->add_option("--keys", an.keys_file, "Keys file (quoted CSV: mac, product_id, token, beacon_key, bind_key)")
-      ->check(CLI::ExistingFile);
+  add_key_options(an_cmd, an.keys, "A known token, 24 hex digits (repeatable)");
   an_cmd->add_option("--export-keys", an.export_keys, "Write what the run learned, merged into this keys file");
   an_cmd->add_option("--bindkey", an.bind_keys,
                      "MiBeacon key of a device, MAC=HEX: 32 hex digits (v4/v5 bind key) or 24 (legacy beacon key)");
@@ -36,10 +44,7 @@ int main(int argc, char** argv) {
   VerifyOptions ve;
   auto* ve_cmd = app.add_subcommand("verify", "For CI: exit 0 when every FE95 session verifies against the keys");
   ve_cmd->add_option("captures", ve.inputs, "Capture files or directories")->required()->check(CLI::ExistingPath);
-  ve_cmd->add_option("--token", ve.tokens, "Expected token, 24 hex digits (repeatable)");
-  ve_cmd->add_option("--keys", ve.keys_file, "Keys file")->check(CLI::ExistingFile);
-  ve_cmd->add_option("--mac", ve.mac, "Device address, for captures without a connection event");
-  ve_cmd->add_option("--pid", ve.pid, "Product id (0-65535)");
+  add_key_options(ve_cmd, ve.keys, "Expected token, 24 hex digits (repeatable)");
 
   try {
     app.parse(argc, argv);

@@ -233,8 +233,8 @@ void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
   }
 }
 
-bool load_keys(KeyStore& keys, const std::vector<std::string>& tokens, const std::string& mac, const std::string& pid,
-               const std::string& keys_file, std::vector<KeyEntry>* file_entries) {
+bool load_keys(KeyStore& keys, const KeyOptions& opt, std::vector<KeyEntry>* file_entries) {
+  const auto& [tokens, mac, pid, keys_file] = opt;
   for (const auto& t : tokens) {
     auto tok = parse_token(t);
     if (!tok) {

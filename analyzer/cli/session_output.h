@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "commands.h"
 #include "common.h"
 #include "fe95/analysis.h"
 #include "fe95/keys.h"
@@ -42,8 +43,7 @@ std::string beacon_line(const BeaconEvent& b);
 
 // Reads --keys/--token/--mac/--pid into a KeyStore; on a bad value prints what was expected and
 // returns false (exit code 2).
-bool load_keys(KeyStore& keys, const std::vector<std::string>& tokens, const std::string& mac, const std::string& pid,
-               const std::string& keys_file, std::vector<KeyEntry>* file_entries = nullptr);
+bool load_keys(KeyStore& keys, const KeyOptions& opt, std::vector<KeyEntry>* file_entries = nullptr);
 
 // Inputs expanded and ordered by their first timestamp (then name): tokens learned from an earlier
 // capture serve the later ones.

@@ -55,16 +55,8 @@ protected:
     auto r = tshark(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::map<int, std::map<std::string, std::string>> out;
-    std::istringstream in(r.out);
-    std::string line;
-    while (std::getline(in, line)) {
-      std::vector<std::string> cells;
-      std::stringstream ls(line);
-      std::string cell;
-      while (std::getline(ls, cell, '\t')) cells.push_back(cell);
-      cells.resize(names.size());
+    for (const auto& cells : tsv(r.out, names.size()))
       for (std::size_t i = 1; i < names.size(); ++i) out[std::stoi(cells[0])][names[i]] = cells[i];
-    }
     return out;
   }
   static json session(const std::string& capture, std::vector<std::string> args = {}) {

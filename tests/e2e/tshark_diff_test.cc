@@ -36,14 +36,7 @@ std::map<std::uint64_t, std::vector<Row>> tshark_rows(const std::string& file) {
                 "-e", "btatt.opcode", "-e", "btatt.handle", "-e", "btatt.value"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::map<std::uint64_t, std::vector<Row>> rows;
-  std::istringstream in(r.out);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> f;
-    std::stringstream ls(line);
-    std::string cell;
-    while (std::getline(ls, cell, '\t')) f.push_back(cell);
-    f.resize(5);
+  for (const auto& f : tsv(r.out, 5)) {
     Row row{f[1].empty() ? "" : hex(static_cast<unsigned>(std::stoul(f[1], nullptr, 16)), 4), f[2], f[3], f[4]};
     rows[std::stoull(f[0])].push_back(row);
   }

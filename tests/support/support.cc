@@ -107,6 +107,21 @@ std::vector<nlohmann::json> json_lines(const std::string& text) {
   return out;
 }
 
+std::vector<std::vector<std::string>> tsv(const std::string& text, std::size_t columns) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    std::stringstream ls(line);
+    std::string cell;
+    while (std::getline(ls, cell, '\t')) cells.push_back(cell);
+    cells.resize(columns);
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
 std::string temp_dir() {
   const char* base = std::getenv("TMPDIR");
   std::string tmpl = std::string(base && *base ? base : "/tmp") + "/fe95-test-XXXXXX";

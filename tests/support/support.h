@@ -25,6 +25,8 @@ std::vector<std::string> files_under(const std::string& dir);
 // The HCI-level captures (those fe95 can open) among files.
 std::vector<std::string> hci_captures(const std::vector<std::string>& files);
 std::vector<nlohmann::json> json_lines(const std::string& text);
+// tshark -T fields output: one row per line, cells split at tabs, padded to `columns`.
+std::vector<std::vector<std::string>> tsv(const std::string& text, std::size_t columns);
 std::string temp_dir();  // a fresh directory under $TMPDIR
 std::string shared_captures();  // ../shared/captures/public, or "" when absent
 std::string shipped_captures();  // captures/ in the source tree
