@@ -85,7 +85,6 @@ void Stack::on_event(const Record& rec) {
     c.connected_frame = rec.frame;
     for (const auto& r : remembered_)
       if (r.peer == c.peer && r.adapter == c.adapter) c.servers[0] = r.server;
-    listener_.on_connect(rec, c);
   }
   if (event_.disconnection && event_.disconnection->status == 0)
     drop(rec, key(rec.adapter, event_.disconnection->handle), event_.disconnection->reason);
@@ -168,7 +167,6 @@ void Stack::on_att(const Record& rec, std::uint64_t first_frame, Connection& c, 
     // A known opcode with a bad length is still shown (as Wireshark does); a too-long one with
     // its fixed fields.
   }
-  ++att_pdus_;
   // Which side is the server, and which side made the request a response answers.
   const std::size_t dir_idx = rec.dir == Direction::rcvd ? 1 : 0;  // requester index for requests
   const att::Kind kind = pdu.info->kind;

@@ -73,7 +73,6 @@ public:
   virtual ~Listener() = default;
   virtual void on_att(const AttEvent&) {}
   virtual void on_advert(const Record&, const hci::AdvReport&) {}
-  virtual void on_connect(const Record&, const Connection&) {}
   // Called before the connection's state is dropped.
   virtual void on_disconnect(const Record&, const Connection&, std::uint8_t /*reason*/) {}
   virtual void on_diagnostic(const Diagnostic&) {}
@@ -92,8 +91,6 @@ public:
   void feed(const Record& rec);
   // End of input: closes every live connection (sessions see their end).
   void finish(const Record& last);
-  [[nodiscard]] std::size_t live_connections() const { return conns_.size(); }
-  [[nodiscard]] std::uint64_t att_pdus() const { return att_pdus_; }
 
 private:
   void diagnostic(Diagnostic d) override { listener_.on_diagnostic(d); }
@@ -120,7 +117,6 @@ private:
   std::vector<Remembered> remembered_;  // at most kMaxRememberedPeers, oldest dropped first
   hci::Event event_;  // reused: no allocation per event
   std::uint64_t next_serial_ = 1;
-  std::uint64_t att_pdus_ = 0;
 };
 
 }  // namespace fe95

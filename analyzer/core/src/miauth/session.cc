@@ -30,8 +30,6 @@ std::uint16_t fe95_char(const AttEvent& ev) {
   return ev.attribute->uuid.len == 2 ? ev.attribute->uuid.u16() : 0xffff;
 }
 
-std::string hexs(ByteView v) { return to_hex(v); }
-
 bool printable(ByteView v) {
   if (v.empty()) return false;
   for (auto c : v)
@@ -147,10 +145,7 @@ void Tracker::on_att(const AttEvent& ev) {
   }
   // Context outside sessions: the product id read (char 0x0002) and CCCD enables.
   if (p.opcode == att::kReadRsp && p.value.size() == 2 && (ch == kCharProductId || (ch == 0 && !st.session))) {
-    if (ch == kCharProductId || !st.pid_read) {
-      st.pid_read = load_u16le(p.value.data());
-      st.pid_read_frame = ev.rec.frame;
-    }
+    if (ch == kCharProductId || !st.pid_read) st.pid_read = load_u16le(p.value.data());
     if (st.session && ch == kCharProductId) {
       StepRecord& r = add_step(*st.session, ev, Step::product_id_read);
       r.plaintext = r.value;
@@ -158,10 +153,10 @@ void Tracker::on_att(const AttEvent& ev) {
     }
     return;
   }
+  // Notifications enabled on a CCCD (by discovery, or any handle without it): the characteristic
+  // value just before it may be the token channel.
   if (p.opcode == att::kWriteReq && p.value.size() == 2 && p.value[0] == 0x01 && p.value[1] == 0x00 &&
-      ev.attribute && ev.attribute->uuid.is16(gatt::kCccd))
-    st.cccd_hint = static_cast<std::uint16_t>(p.handle - 1);
-  else if (p.opcode == att::kWriteReq && p.value.size() == 2 && p.value[0] == 0x01 && p.value[1] == 0x00 && !ev.attribute)
+      (!ev.attribute || ev.attribute->uuid.is16(gatt::kCccd)))
     st.cccd_hint = static_cast<std::uint16_t>(p.handle - 1);
 
   if (st.session) on_session_pdu(st, ev);
@@ -192,17 +187,14 @@ void Tracker::start(ConnState& st, const AttEvent& ev, Kind kind, bool draft) {
     s.token_handle = st.cccd_hint;
   }
   StepRecord& r = add_step(s, ev, kind == Kind::register_session ? Step::register_start : Step::login_start);
-  if (draft) {
+  r.plaintext = r.value;  // session starts are sent in clear
+  if (draft)
     s.findings.push_back({"draft_byte_order",
-                          std::string("session start written in the 2019 draft's byte order (") + hexs(r.value) +
+                          std::string("session start written in the 2019 draft's byte order (") + to_hex(r.value) +
                               " instead of " +
-                              hexs(kind == Kind::register_session ? ByteView(kRegisterStart) : ByteView(kLoginStart)) +
+                              to_hex(kind == Kind::register_session ? ByteView(kRegisterStart) : ByteView(kLoginStart)) +
                               "); the device ignores such a session",
                           {ev.rec.frame}});
-    r.plaintext = r.value;
-  } else {
-    r.plaintext = r.value;
-  }
   st.session = std::move(s);
   sink_.on_step(*st.session, st.session->steps.back());
 }

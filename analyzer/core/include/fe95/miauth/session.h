@@ -126,7 +126,6 @@ private:
   struct ConnState {
     std::optional<Session> session;
     std::optional<std::uint16_t> pid_read;  // a 2-byte read (char 0x0002) on this link
-    std::uint64_t pid_read_frame = 0;
     std::uint16_t cccd_hint = 0;            // handle whose CCCD was enabled (token channel?)
   };
   void start(ConnState& st, const AttEvent& ev, Kind kind, bool draft);
