@@ -1,65 +1,76 @@
-// `fe95 att`: every ATT PDU as one JSON object per line (schema in README.md).
+// `fe95 att`: every ATT PDU as one JSON object per line (schema in README.md), streamed: one
+// record per PDU is the hot path, so no DOM is built (JsonWriter, as for analyze).
 #include "commands.h"
 #include "common.h"
+#include "json_writer.h"
 
 namespace fe95::cli {
 
 namespace {
 
-Json diagnostic_json(const std::string& file, const Diagnostic& d) {
-  Json j;
-  j["type"] = "diagnostic";
-  j["file"] = file;
-  j["frame"] = d.frame;
-  j["severity"] = severity_name(d.severity);
-  j["code"] = d.code;
-  j["message"] = d.message;
-  if (!d.raw_hex.empty()) j["raw"] = d.raw_hex;
-  return j;
-}
-
 class AttPrinter final : public Listener {
 public:
-  AttPrinter(std::string file, bool diagnostics) : file_(std::move(file)), diagnostics_(diagnostics) {}
+  AttPrinter(const std::string& file, bool diagnostics) : file_json_(Json(file).dump()), diagnostics_(diagnostics) {}
+  ~AttPrinter() override { flush(); }
+  AttPrinter(const AttPrinter&) = delete;
+  AttPrinter& operator=(const AttPrinter&) = delete;
+
+  // Whole lines only: output written before an error is complete JSON Lines.
+  void flush() {
+    std::fwrite(buf_.data(), 1, buf_.size(), stdout);
+    buf_.clear();
+  }
 
   void on_att(const AttEvent& ev) override {
     const att::Pdu& p = ev.pdu;
-    Json j;
-    j["type"] = "att";
-    j["file"] = file_;
-    j["frame"] = ev.rec.frame;
-    if (ev.first_frame != ev.rec.frame) j["first_frame"] = ev.first_frame;
-    j["time"] = iso_time(ev.rec.ts_ns);
-    if (ev.rec.adapter) j["adapter"] = ev.rec.adapter;
-    j["conn"] = ev.conn.handle;
-    j["dir"] = direction_name(ev.rec.dir);
-    j["opcode"] = p.opcode;
-    j["op"] = p.info ? p.info->name : "Unknown";
-    if (p.has_handle) j["handle"] = p.handle;
+    JsonWriter w(buf_);
+    w.begin_object().key("type").plain("att").key("file").raw(file_json_).key("frame").number(ev.rec.frame);
+    if (ev.first_frame != ev.rec.frame) w.key("first_frame").number(ev.first_frame);
+    w.key("time").plain(iso_time(ev.rec.ts_ns));
+    if (ev.rec.adapter) w.key("adapter").number(std::uint64_t{ev.rec.adapter});
+    w.key("conn").number(std::uint64_t{ev.conn.handle}).key("dir").plain(direction_name(ev.rec.dir));
+    w.key("opcode").number(std::uint64_t{p.opcode}).key("op").plain(p.info ? p.info->name : "Unknown");
+    if (p.has_handle) w.key("handle").number(std::uint64_t{p.handle});
     const std::uint16_t req_type = ev.request && ev.request->type.len == 2 ? ev.request->type.u16() : 0;
-    if (auto hs = att::listed_handles(p, req_type); !hs.empty()) j["handles"] = hs;
-    if (p.has_value) j["value"] = to_hex(p.value);
+    if (auto hs = att::listed_handles(p, req_type); !hs.empty()) {
+      w.key("handles").begin_array();
+      for (auto h : hs) w.number(std::uint64_t{h});
+      w.end_array();
+    }
+    if (p.has_value) w.key("value").hex(p.value);
     if (p.opcode == att::kReadByTypeRsp && ev.request) {
-      auto values = att::listed_values(p, req_type);
-      if (!values.empty()) {
-        Json vs = Json::array();
-        for (auto v : values) vs.push_back(to_hex(v));
-        j["values"] = vs;
+      if (auto values = att::listed_values(p, req_type); !values.empty()) {
+        w.key("values").begin_array();
+        for (auto v : values) w.hex(v);
+        w.end_array();
       }
     }
-    if (ev.service) j["service"] = ev.service->uuid.str();
-    if (ev.attribute) j["uuid"] = ev.attribute->uuid.str();
-    if (ev.request) j["request_frame"] = ev.request->frame;
-    if (p.opcode == att::kMtuRsp) j["mtu"] = ev.conn.mtu;
-    if (ev.conn.known) j["peer"] = ev.conn.peer.str();
-    write_line(stdout, j);
+    if (ev.service) w.key("service").plain(ev.service->uuid.str());
+    if (ev.attribute) w.key("uuid").plain(ev.attribute->uuid.str());
+    if (ev.request) w.key("request_frame").number(ev.request->frame);
+    if (p.opcode == att::kMtuRsp) w.key("mtu").number(std::uint64_t{ev.conn.mtu});
+    if (ev.conn.known) w.key("peer").plain(ev.conn.peer.str());
+    w.end_object();
+    end_line();
   }
+
   void on_diagnostic(const Diagnostic& d) override {
-    if (diagnostics_) write_line(stdout, diagnostic_json(file_, d));
+    if (!diagnostics_) return;
+    JsonWriter w(buf_);
+    w.begin_object().key("type").plain("diagnostic").key("file").raw(file_json_).key("frame").number(d.frame);
+    w.key("severity").plain(severity_name(d.severity)).key("code").plain(d.code).key("message").text(d.message);
+    if (!d.raw_hex.empty()) w.key("raw").plain(d.raw_hex);
+    w.end_object();
+    end_line();
   }
 
 private:
-  std::string file_;
+  void end_line() {
+    buf_.push_back('\n');
+    if (buf_.size() > (1u << 16)) flush();
+  }
+  std::string file_json_;
+  std::string buf_;
   bool diagnostics_;
 };
 
@@ -72,6 +83,7 @@ int run_att(const AttOptions& opt) {
     Stack stack(printer);
     Progress progress(opt.quiet, file);
     const CaptureOutcome o = run_capture_file(file, stack, progress.fn());
+    printer.flush();
     std::fflush(stdout);
     if (o.status != CaptureOutcome::Status::ok) {
       error_line(file, o);
