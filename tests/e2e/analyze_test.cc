@@ -294,3 +294,51 @@ TEST(Verify, ExitCodes) {
 
 }  // namespace
 }  // namespace fe95::test
+
+// A register recorded mid-connection, with neither a connection event nor adverts: the device's
+// address must come from --mac; without it the session says so.
+#include "miauth_scenario.h"
+
+namespace fe95::test {
+namespace {
+
+std::string register_without_connection_event() {
+  const std::string path = temp_dir() + "/midconn.btsnoop";
+  auto w = writer::open_writer(path, writer::Format::btsnoop_h4);
+  writer::Scenario s(*w, 1700000000LL * 1000000000LL);
+  writer::MiDevice d;
+  d.mac = *BdAddr::parse("C4:7C:8D:6A:12:34");
+  d.token = {0x01, 0x5c, 0xcb, 0xa8, 0x80, 0x0a, 0xbd, 0xc1, 0x2e, 0xb8, 0xed, 0x82};
+  writer::RegisterOptions o;
+  o.discovery = false;
+  writer::mi_register(s, 0x0040, d, d.token, o);
+  EXPECT_TRUE(w->close());
+  return path;
+}
+
+TEST(Analyze, MacOptionServesALinkWithoutConnectionEvent) {
+  const std::string cap = register_without_connection_event();
+  auto without = run({FE95_BINARY, "analyze", "--json", "-q", cap});
+  auto s = of_type(without.out, "session").at(0);
+  EXPECT_EQ(s["status"], "incomplete");
+  EXPECT_TRUE(s["device"].is_null());
+  EXPECT_TRUE(has_finding(s, "no_device_address"));
+  auto with = run({FE95_BINARY, "analyze", "--json", "-q", cap, "--mac", "C4:7C:8D:6A:12:34"});
+  s = of_type(with.out, "session").at(0);
+  EXPECT_EQ(s["status"], "verified");
+  EXPECT_EQ(s["device_source"], "option");
+  EXPECT_EQ(s["token"], kKettleToken);
+  EXPECT_EQ(s["product_id"], 275);
+}
+
+TEST(Analyze, BeaconsSwitchListsEveryAdvert) {
+  auto r = run({FE95_BINARY, "analyze", "-q", "--beacons", captures("register-mibeacon.btsnoop")});
+  EXPECT_NE(r.out.find("frame 2  58:2D:34:10:20:30  pid 426  v2  counter 0  plain (retransmission)"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("counter 5  decrypted  temperature 22.5 °C, humidity 47.5 %, battery 87 %"), std::string::npos);
+  auto plain = run({FE95_BINARY, "analyze", "-q", captures("register-mibeacon.btsnoop")});
+  EXPECT_EQ(plain.out.find("frame 2  58:2D"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fe95::test

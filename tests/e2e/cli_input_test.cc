@@ -133,3 +133,34 @@ TEST(CliInput, ProgressBarOnlyOnATerminal) {
 
 }  // namespace
 }  // namespace fe95::test
+
+#include "scenario.h"
+
+namespace fe95::test {
+namespace {
+
+// fe95 att --diagnostics: malformed input becomes a diagnostic line with its frame and bytes.
+TEST(CliInput, AttDiagnosticsOnlyWhenAsked) {
+  const std::string path = temp_dir() + "/orphan.btsnoop";
+  auto w = writer::open_writer(path, writer::Format::btsnoop_h4);
+  writer::Scenario s(*w, 1700000000LL * 1000000000LL);
+  s.acl(Direction::rcvd, {0x40, 0x10, 0x02, 0x00, 0xaa, 0xbb});  // continuation, no start
+  s.notify(0x0040, 0x0012, {0x01});
+  ASSERT_TRUE(w->close());
+  auto r = run({FE95_BINARY, "att", "-q", "--diagnostics", path});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto lines = json_lines(r.out);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[0]["type"], "diagnostic");
+  EXPECT_EQ(lines[0]["frame"], 1);
+  EXPECT_EQ(lines[0]["code"], "l2cap.continuation_without_start");
+  EXPECT_EQ(lines[0]["raw"], "aabb");
+  EXPECT_EQ(lines[1]["type"], "att");
+  EXPECT_EQ(lines[1]["frame"], 2);
+  const auto quiet = json_lines(run({FE95_BINARY, "att", "-q", path}).out);
+  ASSERT_EQ(quiet.size(), 1u);
+  EXPECT_EQ(quiet[0]["type"], "att");
+}
+
+}  // namespace
+}  // namespace fe95::test

@@ -145,3 +145,29 @@ TEST(L2cap, PendingSdusAreCapped) {
 
 }  // namespace
 }  // namespace fe95
+
+namespace fe95 {
+namespace {
+
+TEST(Hci, CommandCompleteAndStatus) {
+  hci::Event e;
+  const Bytes complete{0x0e, 0x04, 0x01, 0x03, 0x0c, 0x00};  // Reset, success
+  hci::parse_event(complete, e);
+  ASSERT_TRUE(e.command);
+  EXPECT_EQ(e.command->opcode, 0x0c03);
+  EXPECT_EQ(e.command->status, 0);
+  EXPECT_FALSE(e.command->is_status);
+  const Bytes status{0x0f, 0x04, 0x0c, 0x01, 0x0d, 0x20};  // LE Create Connection, command disallowed
+  hci::parse_event(status, e);
+  ASSERT_TRUE(e.command);
+  EXPECT_EQ(e.command->opcode, 0x200d);
+  EXPECT_EQ(e.command->status, 0x0c);
+  EXPECT_TRUE(e.command->is_status);
+  const Bytes cut{0x0f, 0x04, 0x0c};
+  hci::parse_event(cut, e);
+  EXPECT_TRUE(e.malformed);
+  EXPECT_FALSE(e.command);
+}
+
+}  // namespace
+}  // namespace fe95
