@@ -187,58 +187,79 @@ TEST_F(Plugin, MiBeaconFieldsAndFilters) {
 }
 
 // Wireshark-style fuzzing: editcap -E corrupts packet bytes at random; tshark with the plugin must
-// not crash, and must report no dissector bug or exception that the plugin caused.
-TEST_F(Plugin, MutatedCapturesNoCrashNoPluginErrors) {
-  int runs = 0;
-  for (const auto& f : hci_captures(files_under(shipped_captures()))) {
-    const std::string name = fs::path(f).filename().string();
-    for (int seed = 1; seed <= 8; ++seed) {
-      SCOPED_TRACE(name + " seed " + std::to_string(seed));
-      const std::string out = dir_ + "/mut-" + std::to_string(seed) + "-" + name;
-      // Keep each file's own format (editcap's default, pcapng, cannot hold btsnoop H1 records).
-      const std::string ext = fs::path(f).extension().string();
-      const std::string format = ext == ".btsnoop" ? "btsnoop" : ext == ".pcap" ? "pcap" : "pcapng";
-      ASSERT_EQ(run({"editcap", "-F", format, "--seed", std::to_string(seed), "-E", "0.03", f, out}).exit_code, 0);
-      if (geteuid() == 0) run({"chown", "65534:65534", out});
-      auto with = tshark({"-r", out, "-V"});
-      ++runs;
-      EXPECT_EQ(with.signal, 0);
-      EXPECT_EQ(with.exit_code, 0) << with.err;
-      for (const char* bad : {"Dissector bug, protocol MiAuth", "Dissector bug, protocol MiBeacon", "protocol miauth"})
-        EXPECT_EQ(with.out.find(bad), std::string::npos) << bad;
-      // Nothing the plugin adds is malformed: same number of dissector bugs as without it.
-      auto without = run({"tshark", "-r", out, "-V"});
-      auto count = [](const std::string& s, const std::string& what) {
-        std::size_t n = 0;
-        for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
-        return n;
-      };
-      EXPECT_EQ(count(with.out, "Dissector bug"), count(without.out, "Dissector bug"));
-      EXPECT_EQ(count(with.out, "[Malformed Packet"), count(without.out, "[Malformed Packet"));
-      fs::remove(out);
-    }
-  }
-  std::printf("[ plugin   ] %d mutated captures through tshark with the plugin\n", runs);
-  EXPECT_GT(runs, 100);
-}
+// not crash, and must report no dissector bug or exception that the plugin caused. One test per
+// shipped capture (8 seeds each), so that each stays far inside its timeout and both cores share
+// the work.
+class PluginMutation : public Plugin, public ::testing::WithParamInterface<std::string> {};
 
-TEST_F(Plugin, PublicCapturesNoCrashNoNewErrors) {
-  const std::string pub = shared_captures();
-  if (pub.empty()) GTEST_SKIP() << "../shared/captures/public is absent";
-  for (const auto& f : files_under(pub)) {
-    if (f.find("SOURCES.md") != std::string::npos) continue;
-    SCOPED_TRACE(f);
-    const std::string copy = dir_ + "/public-" + fs::path(f).filename().string();
-    fs::copy_file(f, copy, fs::copy_options::overwrite_existing);
-    if (geteuid() == 0) run({"chown", "65534:65534", copy});
-    auto with = tshark({"-r", copy, "-q", "-z", "expert,error"});
+TEST_P(PluginMutation, NoCrashNoPluginErrors) {
+  const std::string& f = GetParam();
+  const std::string name = fs::path(f).filename().string();
+  int runs = 0;
+  for (int seed = 1; seed <= 8; ++seed) {
+    SCOPED_TRACE(name + " seed " + std::to_string(seed));
+    const std::string out = dir_ + "/mut-" + std::to_string(seed) + "-" + name;
+    // Keep each file's own format (editcap's default, pcapng, cannot hold btsnoop H1 records).
+    const std::string ext = fs::path(f).extension().string();
+    const std::string format = ext == ".btsnoop" ? "btsnoop" : ext == ".pcap" ? "pcap" : "pcapng";
+    ASSERT_EQ(run({"editcap", "-F", format, "--seed", std::to_string(seed), "-E", "0.03", f, out}).exit_code, 0);
+    if (geteuid() == 0) run({"chown", "65534:65534", out});
+    auto with = tshark({"-r", out, "-V"});
+    ++runs;
     EXPECT_EQ(with.signal, 0);
     EXPECT_EQ(with.exit_code, 0) << with.err;
-    auto without = run({"tshark", "-r", f, "-q", "-z", "expert,error"});
-    // Same error summary with and without the plugin: it adds no malformed packet or exception.
-    EXPECT_EQ(with.out, without.out);
-    fs::remove(copy);
+    EXPECT_FALSE(with.out.empty());
+    for (const char* bad : {"Dissector bug, protocol MiAuth", "Dissector bug, protocol MiBeacon", "protocol miauth"})
+      EXPECT_EQ(with.out.find(bad), std::string::npos) << bad;
+    // Nothing the plugin adds is malformed: same number of dissector bugs as without it.
+    auto without = run({"tshark", "-r", out, "-V"});
+    auto count = [](const std::string& s, const std::string& what) {
+      std::size_t n = 0;
+      for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
+      return n;
+    };
+    EXPECT_EQ(count(with.out, "Dissector bug"), count(without.out, "Dissector bug"));
+    EXPECT_EQ(count(with.out, "[Malformed Packet"), count(without.out, "[Malformed Packet"));
+    fs::remove(out);
   }
+  EXPECT_EQ(runs, 8);
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, PluginMutation, ::testing::ValuesIn(shipped_hci()), capture_param);
+
+// Every public capture (HCI and sniffer formats alike), one test each: the plugin adds no
+// malformed packet, exception or expert error to what tshark reports without it.
+class PluginPublic : public Plugin, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(PluginPublic, NoCrashNoNewErrors) {
+  const std::string& f = GetParam();
+  const std::string copy = dir_ + "/public-" + fs::path(f).filename().string();
+  fs::copy_file(f, copy, fs::copy_options::overwrite_existing);
+  if (geteuid() == 0) run({"chown", "65534:65534", copy});
+  // The error summary is empty on a clean capture; io,stat adds the frame and byte totals, so
+  // that the comparison also proves that both runs read the whole file.
+  auto with = tshark({"-r", copy, "-q", "-z", "expert,error", "-z", "io,stat,0"});
+  EXPECT_EQ(with.signal, 0);
+  EXPECT_EQ(with.exit_code, 0) << with.err;
+  EXPECT_NE(with.out.find("Frames"), std::string::npos) << with.out;
+  auto without = run({"tshark", "-r", f, "-q", "-z", "expert,error", "-z", "io,stat,0"});
+  // Same error summary with and without the plugin: it adds no malformed packet or exception.
+  EXPECT_EQ(with.out, without.out);
+  fs::remove(copy);
+}
+
+std::vector<std::string> public_files() {
+  std::vector<std::string> out;
+  for (const auto& f : files_under(shared_captures()))
+    if (f.find("SOURCES.md") == std::string::npos) out.push_back(f);
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(Public, PluginPublic, ::testing::ValuesIn(public_files()), capture_param);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PluginPublic);
+
+TEST(PluginInputs, PublicCapturesPresentOrSkipped) {
+  if (shared_captures().empty()) GTEST_SKIP() << "../shared/captures/public is absent";
+  EXPECT_GE(public_files().size(), 18u);
 }
 
 }  // namespace

@@ -132,18 +132,8 @@ TEST_P(TsharkDiff, AttViewEqualsTshark) {
   EXPECT_EQ(c.fe95, c.tshark);
 }
 
-std::vector<std::string> shipped() { return hci_captures(files_under(shipped_captures())); }
-std::vector<std::string> public_hci() { return hci_captures(files_under(shared_captures())); }
-
-std::string name_of(const ::testing::TestParamInfo<std::string>& info) {
-  std::string n = info.param.substr(info.param.find_last_of('/') + 1) + "_" + std::to_string(info.index);
-  for (auto& ch : n)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return n;
-}
-
-INSTANTIATE_TEST_SUITE_P(Shipped, TsharkDiff, ::testing::ValuesIn(shipped()), name_of);
-INSTANTIATE_TEST_SUITE_P(Public, TsharkDiff, ::testing::ValuesIn(public_hci()), name_of);
+INSTANTIATE_TEST_SUITE_P(Shipped, TsharkDiff, ::testing::ValuesIn(shipped_hci()), capture_param);
+INSTANTIATE_TEST_SUITE_P(Public, TsharkDiff, ::testing::ValuesIn(public_hci()), capture_param);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TsharkDiff);
 
 TEST(TsharkDiffInputs, PublicCapturesPresentOrSkipped) {
@@ -152,7 +142,7 @@ TEST(TsharkDiffInputs, PublicCapturesPresentOrSkipped) {
   EXPECT_GE(public_hci().size(), 10u);
 }
 
-TEST(TsharkDiffInputs, ShippedCapturesPresent) { EXPECT_GE(shipped().size(), 7u); }
+TEST(TsharkDiffInputs, ShippedCapturesPresent) { EXPECT_GE(shipped_hci().size(), 7u); }
 
 }  // namespace
 }  // namespace fe95::test

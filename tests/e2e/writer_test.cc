@@ -51,14 +51,7 @@ TEST_P(TsharkClean, NoMalformedNoExpertWarnings) {
   EXPECT_EQ(n.out, "") << "frames tshark does not see as HCI";
 }
 
-std::vector<std::string> shipped() { return hci_captures(files_under(shipped_captures())); }
-std::string name_of(const ::testing::TestParamInfo<std::string>& p) {
-  std::string n = p.param.substr(p.param.find_last_of('/') + 1);
-  for (auto& ch : n)
-    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
-  return n;
-}
-INSTANTIATE_TEST_SUITE_P(Shipped, TsharkClean, ::testing::ValuesIn(shipped()), name_of);
+INSTANTIATE_TEST_SUITE_P(Shipped, TsharkClean, ::testing::ValuesIn(shipped_hci()), capture_param);
 
 }  // namespace
 }  // namespace fe95::test

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -137,6 +138,8 @@ std::string shared_captures() {
 }
 
 std::string shipped_captures() { return std::string(FE95_SOURCE_DIR) + "/captures"; }
+std::vector<std::string> shipped_hci() { return hci_captures(files_under(shipped_captures())); }
+std::vector<std::string> public_hci() { return hci_captures(files_under(shared_captures())); }
 
 void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);
@@ -148,6 +151,13 @@ std::string read_file(const std::string& path) {
   std::ostringstream s;
   s << f.rdbuf();
   return s.str();
+}
+
+std::string capture_param_name(const std::string& path, std::size_t index) {
+  std::string n = path.substr(path.find_last_of('/') + 1) + "_" + std::to_string(index);
+  for (auto& ch : n)
+    if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+  return n;
 }
 
 }  // namespace fe95::test

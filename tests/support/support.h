@@ -4,9 +4,19 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace fe95::test {
+
+// True in the asan preset (CMake defines FE95_SANITIZED for the tests of a FE95_SANITIZE build).
+// The heaviest suites then run a fixed, seeded sample of their inputs so that no test takes more
+// than about a minute (README, "CI time budget"); each says in a comment what the sample leaves out.
+#ifdef FE95_SANITIZED
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
 
 struct RunResult {
   int exit_code = -1;   // -1 when killed by a signal
@@ -29,7 +39,15 @@ std::vector<nlohmann::json> json_lines(const std::string& text);
 std::vector<std::vector<std::string>> tsv(const std::string& text, std::size_t columns);
 std::string temp_dir();  // a fresh directory under $TMPDIR
 std::string shared_captures();  // ../shared/captures/public, or "" when absent
+// A GoogleTest parameter name for a capture path: its file name and index, [A-Za-z0-9_] only.
+std::string capture_param_name(const std::string& path, std::size_t index);
 std::string shipped_captures();  // captures/ in the source tree
+std::vector<std::string> shipped_hci();  // the HCI captures in captures/
+std::vector<std::string> public_hci();   // the HCI captures in ../shared/captures/public (or none)
+// GoogleTest's name generator for a parameter that is a capture path.
+inline std::string capture_param(const ::testing::TestParamInfo<std::string>& info) {
+  return capture_param_name(info.param, info.index);
+}
 void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
 
