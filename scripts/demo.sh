@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Quick start 1: set up, build, and analyze a shipped sample capture.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."

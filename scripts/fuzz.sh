@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the libFuzzer targets (clang, ASan + UBSan) and runs each for N seconds (default 60).
 # Exit 1 when a target finds a crash, a sanitizer report or a hang; its input is left in
 # build-fuzz/artifacts/<target>/ -- commit it to tests/fuzz/regressions/<target>/ once fixed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs what a fresh Debian 12 machine lacks, then configures and builds fe95 in build/.
 # Sourced by scripts/demo.sh and scripts/test.sh; safe to run again (installs only what is missing).
 set -euo pipefail

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Reports a finished ctest run against the tests' timeouts: the slowest tests with the share of
 # their timeout they used, and every test over a third of it (the margin the README's "CI time
 # budget" asks for). Fails only when a test has no TIMEOUT at all, a fact of the build, not of the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `fe95 analyze`: FE95 sessions per device, as a readable report or JSON Lines.
 #include <algorithm>
 #include <cerrno>
@@ -38,6 +39,15 @@ public:
       sessions.push_back(s);
     }
   }
+  void on_diagnostic(const Diagnostic& d) override {
+    ++diagnostic_count;
+    if (json_) {
+      write_diagnostic(buf_, file_json_, d);
+      if (buf_.size() > kFlushBytes) flush();
+    } else if (first_diagnostics.size() < kShownDiagnostics) {
+      first_diagnostics.push_back(d);
+    }
+  }
   void on_beacon(const BeaconEvent& b) override {
     ++advert_count;
     if (json_) {
@@ -45,38 +55,59 @@ public:
       if (buf_.size() > kFlushBytes) flush();
       return;
     }
-    auto it = std::find_if(beacons.begin(), beacons.end(), [&](const BeaconSummary& s) { return s.device == b.device; });
-    if (it == beacons.end()) {
-      beacons.push_back({});
-      it = beacons.end() - 1;
-      it->device = b.device;
-      it->first_frame = b.rec.frame;
+    std::optional<std::pair<std::uint64_t, BeaconSummary>> evicted;
+    BeaconSummary& it = beacons_.get(b.device.key(), &evicted);
+    if (evicted) {  // past the cap: the least recently seen joins the "more devices" line
+      ++other_beacons.devices;
+      other_beacons.frames += evicted->second.frames;
+      if (other_beacons.devices == 1) {
+        Diagnostic d;
+        d.frame = b.rec.frame;
+        d.offset = b.rec.offset;
+        d.code = Code::report_device_evicted;
+        d.message = "more than " + std::to_string(kMaxReportDevices) +
+                    " advertisers: the report lists the most recently seen and counts the others";
+        on_diagnostic(d);
+      }
+    }
+    if (it.frames == 0) {
+      it.device = b.device;
+      it.first_frame = b.rec.frame;
     }
     const auto& f = b.frame;
-    it->product_id = f.product_id;
-    it->last_frame = b.rec.frame;
-    ++it->frames;
-    if (std::find(it->versions.begin(), it->versions.end(), f.fc.version()) == it->versions.end())
-      it->versions.push_back(f.fc.version());
-    it->encrypted += f.fc.encrypted();
-    it->decrypted += f.status == mibeacon::Status::decrypted;
-    it->no_key += f.status == mibeacon::Status::encrypted_no_key;
-    it->wrong_key += f.status == mibeacon::Status::wrong_key;
-    it->malformed += f.status == mibeacon::Status::malformed;
-    it->retransmissions += b.retransmission;
-    if (!f.objects.empty()) it->last_values = objects_text(f);
+    it.product_id = f.product_id;
+    it.last_frame = b.rec.frame;
+    ++it.frames;
+    if (std::find(it.versions.begin(), it.versions.end(), f.fc.version()) == it.versions.end())
+      it.versions.push_back(f.fc.version());
+    it.encrypted += f.fc.encrypted();
+    it.decrypted += f.status == mibeacon::Status::decrypted;
+    it.no_key += f.status == mibeacon::Status::encrypted_no_key;
+    it.wrong_key += f.status == mibeacon::Status::wrong_key;
+    it.malformed += f.status == mibeacon::Status::malformed;
+    it.retransmissions += b.retransmission;
+    if (!f.objects.empty()) it.last_values = objects_text(f);
     if (list_beacons_) beacon_lines.push_back(beacon_line(b));
   }
-  std::uint64_t session_count = 0, verified_count = 0, advert_count = 0;
+  // The per-device summaries, in order of first appearance.
+  [[nodiscard]] std::vector<BeaconSummary> beacons() const {
+    std::vector<BeaconSummary> out;
+    beacons_.for_each([&](std::uint64_t, const BeaconSummary& s) { out.push_back(s); });
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first_frame < b.first_frame; });
+    return out;
+  }
+  std::uint64_t session_count = 0, verified_count = 0, advert_count = 0, diagnostic_count = 0;
   std::vector<miauth::Session> sessions;
-  std::vector<BeaconSummary> beacons;
+  OtherBeacons other_beacons;
   std::vector<std::string> beacon_lines;
+  std::vector<Diagnostic> first_diagnostics;
 
 private:
   static constexpr std::size_t kFlushBytes = 1 << 16;
   std::string file_, file_json_;
   std::string buf_;
   bool json_, list_beacons_;
+  LruMap<BeaconSummary> beacons_{kMaxReportDevices};
 };
 
 // Writes the merged keys next to the target and renames it over: a failed run leaves the old file.
@@ -185,12 +216,14 @@ int run_analyze(const AnalyzeOptions& opt) {
       j["records"] = o.records;
       j["sessions"] = sink.session_count;
       j["adverts"] = sink.advert_count;
+      j["diagnostics"] = sink.diagnostic_count;
       write_line(stdout, j);
     }
     std::fflush(stdout);
     if (o.status != CaptureOutcome::Status::ok) error_line(file, o);
     if (!opt.json)
-      report.push_back({file, o, std::move(sink.sessions), std::move(sink.beacons), std::move(sink.beacon_lines)});
+      report.push_back({file, o, std::move(sink.sessions), sink.beacons(), sink.other_beacons,
+                        std::move(sink.beacon_lines), sink.diagnostic_count, std::move(sink.first_diagnostics)});
   }
   if (!opt.json) print_report(stdout, report);
   if (inputs.size() > 1) {

@@ -1,8 +1,10 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `fe95 att`: every ATT PDU as one JSON object per line (schema in README.md), streamed: one
 // record per PDU is the hot path, so no DOM is built (JsonWriter, as for analyze).
 #include "commands.h"
 #include "common.h"
 #include "json_writer.h"
+#include "session_output.h"
 
 namespace fe95::cli {
 
@@ -56,12 +58,8 @@ public:
 
   void on_diagnostic(const Diagnostic& d) override {
     if (!diagnostics_) return;
-    JsonWriter w(buf_);
-    w.begin_object().key("type").plain("diagnostic").key("file").raw(file_json_).key("frame").number(d.frame);
-    w.key("severity").plain(severity_name(d.severity)).key("code").plain(d.code).key("message").text(d.message);
-    if (!d.raw_hex.empty()) w.key("raw").plain(d.raw_hex);
-    w.end_object();
-    end_line();
+    write_diagnostic(buf_, file_json_, d);
+    if (buf_.size() > (1u << 16)) flush();
   }
 
 private:

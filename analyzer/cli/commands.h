@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The fe95 subcommands. Each returns a process exit code (common.h).
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Streaming JSON for the hot records (sessions, beacons): no DOM, no per-key allocation. Same
 // key order and number formatting as the nlohmann dumps it replaces, so the output is
 // byte-identical (the goldens check it). Free text is escaped by nlohmann.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fe95: offline analyzer for the Xiaomi FE95 BLE authentication. See README.md.
 #include <CLI/CLI.hpp>
 

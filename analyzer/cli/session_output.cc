@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "session_output.h"
 
 #include <algorithm>
@@ -58,7 +59,7 @@ void write_session(std::string& out, const std::string& file_json, const Session
   if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
   w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
   w.key("time").plain(iso_time(s.start_ns));
-  w.key("status").plain(miauth::status_name(s.status)).key("end").plain(s.end_reason);
+  w.key("status").plain(miauth::status_name(s.status)).key("end").plain(miauth::end_reason_name(s.end_reason));
   w.key("handles").begin_object().key("event").number(std::uint64_t{s.event_handle});
   w.key("token").number(std::uint64_t{s.token_handle}).key("from_discovery").boolean(s.gatt_known).end_object();
   if (s.token) w.key("token").hex(*s.token).key("token_source").plain(source_name(*s.token_source));
@@ -69,7 +70,7 @@ void write_session(std::string& out, const std::string& file_json, const Session
   }
   if (s.kind == miauth::Kind::register_session) {
     if (s.t2_verified) w.key("t2_verified").boolean(*s.t2_verified);
-    if (!s.end_form.empty()) w.key("register_end").plain(s.end_form);
+    if (s.end_form != miauth::EndForm::none) w.key("register_end").plain(miauth::end_form_name(s.end_form));
   } else {
     if (s.tick) w.key("tick").hex(*s.tick);
     if (s.session_key) w.key("session_key").hex(*s.session_key);
@@ -94,12 +95,12 @@ void write_session(std::string& out, const std::string& file_json, const Session
     w.begin_object().key("frame").number(r.frame).key("step").plain(miauth::step_name(r.step));
     w.key("handle").number(std::uint64_t{r.handle}).key("value").hex(r.value);
     if (!r.plaintext.empty()) w.key("plaintext").hex(r.plaintext);
-    if (!r.what.empty()) w.key("what").plain(r.what);
+    if (r.what != miauth::Protected::none) w.key("what").plain(miauth::protected_name(r.what));
     w.end_object();
   }
   w.end_array().key("diagnostics").begin_array();
   for (const auto& f : s.findings) {
-    w.begin_object().key("code").plain(f.code).key("message").text(f.message).key("frames").begin_array();
+    w.begin_object().key("code").plain(code_name(f.code)).key("message").text(f.message).key("frames").begin_array();
     for (auto fr : f.frames) w.number(fr);
     w.end_array().end_object();
   }
@@ -142,6 +143,15 @@ void write_beacon(std::string& out, const std::string& file_json, const BeaconEv
   out.push_back('\n');
 }
 
+void write_diagnostic(std::string& out, const std::string& file_json, const Diagnostic& d) {
+  JsonWriter w(out);
+  w.begin_object().key("type").plain("diagnostic").key("file").raw(file_json).key("frame").number(d.frame);
+  w.key("severity").plain(severity_name(d.severity())).key("code").plain(code_name(d.code)).key("message").text(d.message);
+  if (!d.raw_hex.empty()) w.key("raw").plain(d.raw_hex);
+  w.end_object();
+  out.push_back('\n');
+}
+
 namespace {
 
 std::string explain_status(const Session& s) {
@@ -149,11 +159,13 @@ std::string explain_status(const Session& s) {
   switch (s.status) {
     case Status::verified:
       return s.kind == miauth::Kind::register_session
-                 ? "token recovered from T1, confirmed by T2 and by the client's final write (" + s.end_form + ")"
+                 ? std::string("token recovered from T1, confirmed by T2 and by the client's final write (") +
+                       miauth::end_form_name(s.end_form) + ")"
                  : "the response and the device's confirmation both decrypt with the token";
     case Status::failed: return "the traffic contradicts the token (see below)";
     case Status::other_token: return "the client's response fits its token; the device never confirms";
-    case Status::incomplete: return "the session ends before it is complete (" + s.end_reason + ")";
+    case Status::incomplete:
+      return std::string("the session ends before it is complete (") + miauth::end_reason_name(s.end_reason) + ")";
     case Status::no_token: return "no token to verify with: pass --token or --keys, or include the register capture";
   }
   return "";
@@ -185,7 +197,18 @@ void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
       std::fprintf(out, "\n");
       if (!b.last_values.empty()) std::fprintf(out, "    latest: %s\n", b.last_values.c_str());
     }
+    if (f.other_beacons.devices)
+      std::fprintf(out, "  adverts of %llu more devices (not listed: the report summarises %zu at most), %llu MiBeacon frames\n",
+                   static_cast<unsigned long long>(f.other_beacons.devices), kMaxReportDevices,
+                   static_cast<unsigned long long>(f.other_beacons.frames));
     for (const auto& l : f.beacon_lines) std::fprintf(out, "%s\n", l.c_str());
+    if (f.diagnostics) {
+      std::fprintf(out, "  %llu diagnostics%s\n", static_cast<unsigned long long>(f.diagnostics),
+                   f.diagnostics > f.first_diagnostics.size() ? " (the first listed; all with --json)" : "");
+      for (const auto& d : f.first_diagnostics)
+        std::fprintf(out, "    ! %s [frame %llu]: %s\n", code_name(d.code), static_cast<unsigned long long>(d.frame),
+                     d.message.c_str());
+    }
     if (f.sessions.empty()) {
       std::fprintf(out, "  no FE95 session\n");
       continue;
@@ -226,7 +249,8 @@ void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
         for (const auto& fd : s->findings) {
           std::string frames;
           for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
-          std::fprintf(out, "      ! %s [frames %s]: %s\n", fd.code.c_str(), frames.c_str(), fd.message.c_str());
+          std::fprintf(out, "      ! %s [frames %s]: %s%s\n", code_name(fd.code), frames.c_str(), fd.message.c_str(),
+                       fd.code == Code::no_device_address ? " (pass --mac)" : "");
         }
       }
     }

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Mi auth exchanges for synthetic captures: a legacy FE95 device and a client, each computing
-// its side from PROTOCOL.md (core crypto, checked against the §7 vectors), with switches for the
+// its side from docs/PROTOCOL.md (core crypto, checked against the §7 vectors), with switches for the
 // client mistakes fe95 recognises.
 #pragma once
 

@@ -1,4 +1,5 @@
-// MiBeacon frames for synthetic captures (PROTOCOL.md §5), encrypted with AES-CCM through OpenSSL.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MiBeacon frames for synthetic captures (docs/PROTOCOL.md §5), encrypted with AES-CCM through OpenSSL.
 #pragma once
 
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fe95-mkcap: writes the synthetic sample captures (captures/) from the named scenarios.
 //   fe95-mkcap --list
 //   fe95-mkcap --scenario NAME --format FMT -o FILE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scenario.h"
 
 #include <algorithm>
@@ -34,7 +35,7 @@ att::Uuid uuid128(const std::string& canonical) {
 }
 
 Service mi_service(std::uint16_t s) {
-  // PROTOCOL.md §2: 0x0001 token (write, notify), 0x0002 product id (read), 0x0004 version
+  // docs/PROTOCOL.md §2: 0x0001 token (write, notify), 0x0002 product id (read), 0x0004 version
   // (read), 0x0010 event (write), 0x0013 device id (read, write), 0x0014 beacon key (read),
   // 0x0005 Wi-Fi (write, notify).
   auto at = [s](int off) { return static_cast<std::uint16_t>(s + off); };

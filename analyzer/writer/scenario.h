@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Builds HCI-level scenarios byte-exact to the specs (Core v5.3 Vol 4 Part E for HCI, Vol 3
 // Part A for L2CAP, Vol 3 Part F/G for ATT/GATT), written through a Writer. The host side is
 // the phone (GATT client, LE central); "sent" is host to controller.
@@ -29,7 +30,7 @@ using GattDb = std::vector<Service>;
 att::Uuid uuid16(std::uint16_t v);
 att::Uuid uuid128(const std::string& canonical);  // "01344736-0000-1000-8000-262837236156"
 
-// The FE95 service of a legacy Mi device (PROTOCOL.md §2) laid out from `start`, with the
+// The FE95 service of a legacy Mi device (docs/PROTOCOL.md §2) laid out from `start`, with the
 // handles a real kettle uses when start is 0x000c... any start works: handles differ per device.
 Service mi_service(std::uint16_t start);
 // A GAP (0x1800) and GATT (0x1801) service, as every device has.

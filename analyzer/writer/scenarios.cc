@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "scenarios.h"
 
 #include "miauth_scenario.h"
@@ -49,7 +50,7 @@ void gatt_tour(Scenario& s) {
   (void)kPhone;
 }
 
-// PROTOCOL.md §7: the kettle's token, and the token a client of another phone holds.
+// docs/PROTOCOL.md §7: the kettle's token, and the token a client of another phone holds.
 const miauth::Token kKettleToken{0x01, 0x5c, 0xcb, 0xa8, 0x80, 0x0a, 0xbd, 0xc1, 0x2e, 0xb8, 0xed, 0x82};
 const miauth::Token kOtherToken{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
 
@@ -112,6 +113,40 @@ void register_then_login(Scenario& s) {
   s.connect(0x0041, d.mac);
   mi_login(s, 0x0041, d, kKettleToken);
   s.disconnect(0x0041);
+}
+
+// One link, two sessions: a register, then a login by a client holding another token, with no
+// disconnection between them. The register ends at the login's start (next_session); the login
+// fails (token_mismatch) once the device drops the link.
+void register_then_wrong_login(Scenario& s) {
+  MiDevice d = kettle();
+  s.connect(0x0040, d.mac);
+  mi_register(s, 0x0040, d, kKettleToken);
+  s.advance_us(500000);
+  mi_login(s, 0x0040, d, kOtherToken);
+  s.disconnect(0x0040);
+}
+
+// Two controllers (Linux monitor adapter indexes 0 and 1) each connect a different kettle under
+// the same connection handle 0x0040, both links up at once: sessions are per (adapter, handle).
+void two_adapters_same_handle(Scenario& s) {
+  MiDevice a = kettle();
+  MiDevice b = kettle();
+  b.mac = *BdAddr::parse("C4:7C:8D:6A:56:78");
+  b.pid = 131;
+  const miauth::Token tb{0xb0, 0xb1, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xbb};
+  s.set_adapter(0);
+  s.connect(0x0040, a.mac);
+  s.set_adapter(1);
+  s.connect(0x0040, b.mac);
+  s.set_adapter(0);
+  mi_register(s, 0x0040, a, kKettleToken);
+  s.set_adapter(1);
+  mi_register(s, 0x0040, b, tb);
+  s.set_adapter(0);
+  s.disconnect(0x0040);
+  s.set_adapter(1);
+  s.disconnect(0x0040);
 }
 
 // A login on its own: verifies with the kettle token (--token or the keys exported by
@@ -328,6 +363,10 @@ const std::vector<NamedScenario>& scenarios() {
        {Format::btsnoop_h4}},
       {"register-then-login", "register, reconnect, login: verified with no options", register_then_login,
        {Format::btsnoop_h4}},
+      {"register-then-wrong-login", "one link: a register, then a login with another token, no disconnection between",
+       register_then_wrong_login, {Format::btsnoop_h4}},
+      {"two-adapters-same-handle", "two controllers, two kettles, both on connection handle 0x0040 at once",
+       two_adapters_same_handle, {Format::btsnoop_monitor}},
       {"login-kettle", "a login on its own (token 015ccba8800abdc12eb8ed82)", login_kettle,
        {Format::btsnoop_h4, Format::pcap_phdr_ns}, 86400},
       {"login-other-token", "login with token 00112233445566778899aabb; the device holds another", login_other_token,

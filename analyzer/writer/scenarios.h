@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The named scenarios behind the shipped sample captures (captures/README.md) and the tests.
 #pragma once
 

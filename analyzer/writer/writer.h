@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Capture writer: turns HCI packets into btsnoop (1001/1002/2001), pcap (link types 187, 201,
 // 254; microsecond or nanosecond) or pcapng files. Streaming: nothing is held in memory.
 // Used by the tests, fe95-mkcap (the shipped sample captures) and the benchmark.

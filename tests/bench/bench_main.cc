@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fe95-bench: throughput and memory of `fe95 analyze` against the physical limit (a bare record
 // walk over the memory-mapped file) and against tshark, side by side in one run. Not a test:
 // it measures and prints; README.md records the figures.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Large synthetic btsnoop captures for the benchmark, written with the project's capture writer.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Google Benchmark micro-benchmarks: RC4 per message, the product-id search, ATT parsing per PDU.
 #include <benchmark/benchmark.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fe95 analyze / verify end to end on the shipped synthetic captures: a golden JSON Lines file per
 // case (tests/e2e/golden/, regenerate with FE95_UPDATE_GOLDEN=1 and review the diff) plus
 // assertions on what each case is about, so a golden regenerated carelessly still cannot pass.
@@ -31,6 +32,8 @@ const std::vector<Case>& cases() {
       {"register-nodiscovery-pcap", "register-nodiscovery-pcap.pcap", {}},
       {"register-plain-end", "register-plain-end.btsnoop", {}},
       {"register-then-login", "register-then-login.btsnoop", {}},
+      {"register-then-wrong-login", "register-then-wrong-login.btsnoop", {}},
+      {"two-adapters-same-handle", "two-adapters-same-handle.btsnoop", {}},
       {"login-kettle-token", "login-kettle.btsnoop", {"--token", kKettleToken}},
       {"login-kettle-wrong-token", "login-kettle.btsnoop", {"--token", kOtherToken}},
       {"login-kettle-no-token", "login-kettle.btsnoop", {}},

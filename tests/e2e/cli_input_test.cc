@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Bad input end to end: every case gets one error line naming the file and offset, a documented
 // exit code, never a signal; results before a truncation are still printed.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // MiBeacon end to end: synthetic v2-v5 frames, keys from options and from a register in the same
 // capture, and the public captures' advert counts against tshark's count of FE95 service data.
 #include <gtest/gtest.h>

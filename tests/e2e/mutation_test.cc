@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Systematic mutation of every capture in captures/ (and, sampled, ../shared/captures/public):
 // truncation at record boundaries and at random offsets, random byte flips, length fields zeroed
 // and set to the maximum. The CLI must always exit with a documented code (0 or 3) and a message,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Differential test against Wireshark: fe95's ATT view of every HCI capture in captures/ and in
 // ../shared/captures/public must equal tshark's, frame by frame (opcode, connection handle,
 // handles, value). Documented disagreements (README.md, "Where fe95 and Wireshark differ"):

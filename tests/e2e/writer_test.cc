@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The capture writer: the shipped sample captures are exactly what fe95-mkcap writes today, and
 // tshark decodes every one of them without a single malformed packet or expert warning/error.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Capture readers fed from memory: btsnoop (own parser) and pcap/pcapng (libpcap).
 #include "fuzz_common.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The ACL/L2CAP/ATT path without the capture container: the input is the body of a btsnoop 1002
 // file (its records), so the fuzzer spends its time in HCI, reassembly, ATT and GATT.
 #include <vector>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The keys-file parser (shared with the plugin's UAT records), with a format/parse round trip.
 #include <cstdlib>
 #include <string_view>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // MiBeacon parsing and decryption (both key kinds) of arbitrary service data.
 #include "fe95/mibeacon.h"
 

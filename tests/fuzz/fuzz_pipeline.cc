@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The whole pipeline: capture -> HCI -> L2CAP -> ATT -> Mi auth sessions and MiBeacon adverts.
 #include "fuzz_common.h"
 

@@ -1,8 +1,20 @@
-// The Mi auth session machine alone, driven by ATT events decoded from the input:
-// each event is [opcode][dir][handle lo][handle hi][length][value...]; a byte 0xff as opcode is
-// a disconnection. GATT knowledge (FE95 service, characteristic UUIDs) comes from the first bytes.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Mi auth session machine alone, driven by ATT PDUs decoded from the input:
+// each PDU is [opcode][dir][handle lo][handle hi][length][value...]; a byte 0xff as opcode ends
+// the link (dir names the end reason). Characteristic roles come from the first bytes.
+#include <map>
+
 #include "fe95/miauth/session.h"
 #include "fuzz_common.h"
+
+namespace {
+
+struct Discovered final : fe95::miauth::Discovery {
+  std::uint16_t token = 0;
+  [[nodiscard]] std::uint16_t token_handle() const override { return token; }
+};
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace fe95;
@@ -10,50 +22,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::seed_keys(keys);
   fuzz::Sink sink;
   miauth::Tracker tracker(keys, sink);
-  Connection conn;
-  conn.serial = 1;
-  conn.handle = 0x40;
-  conn.known = true;
-  conn.peer = *BdAddr::parse("C4:7C:8D:6A:12:34");
   Cursor c(ByteView(data, size));
   // A few GATT facts: [count] then (handle u16, uuid u16) in service FE95.
+  std::map<std::uint16_t, miauth::Role> roles;
+  Discovered discovered;
   std::uint8_t facts = 0;
   c.u8(facts);
-  const std::uint8_t fe95[2] = {0x95, 0xfe};
   for (unsigned i = 0; i < facts % 8; ++i) {
     std::uint16_t h = 0, u = 0;
     if (!c.u16le(h) || !c.u16le(u)) break;
-    const std::uint8_t ub[2] = {static_cast<std::uint8_t>(u), static_cast<std::uint8_t>(u >> 8)};
-    conn.servers[0].note(h, att::Uuid::from(ByteView(fe95, 2)), att::Uuid::from(ByteView(ub, 2)));
+    roles[h] = miauth::role_of(0xfe95, u);
+    if (roles[h] == miauth::Role::token) discovered.token = h;
   }
-  std::uint64_t frame = 0;
+  std::uint64_t frame = 0, link = 1;
   std::uint8_t op = 0, dir = 0, len = 0;
   std::uint16_t handle = 0;
   ByteView value;
   while (c.u8(op) && c.u8(dir) && c.u16le(handle) && c.u8(len) && c.bytes(len, value)) {
-    Record rec;
-    rec.frame = ++frame;
-    rec.ts_ns = static_cast<std::int64_t>(frame) * 1000000;
-    rec.dir = (dir & 1) ? Direction::rcvd : Direction::sent;
+    ++frame;
+    const auto ts = static_cast<std::int64_t>(frame) * 1000000;
     if (op == 0xff) {
-      tracker.on_disconnect(rec, conn, dir);
-      conn.serial++;
+      tracker.on_link_end(ts, link++, static_cast<miauth::EndReason>(dir % 4));
       continue;
     }
-    att::Pdu pdu;
-    pdu.opcode = op;
-    pdu.info = att::opcode_info(op);
-    if (!pdu.info) continue;
-    pdu.has_handle = true;
-    pdu.handle = handle;
-    pdu.has_value = true;
-    pdu.value = value;
-    const gatt::Server& server = conn.servers[0];
-    AttEvent ev{rec, rec.frame, conn, pdu, server, server.service_of(handle), server.attribute(handle), nullptr};
-    tracker.on_att(ev);
+    if (!att::opcode_info(op)) continue;
+    miauth::Input in;
+    in.frame = frame;
+    in.ts_ns = ts;
+    in.link = link;
+    in.key = {0, 0, 0x40};
+    in.peer = *BdAddr::parse("C4:7C:8D:6A:12:34");
+    in.dir = (dir & 1) ? Direction::rcvd : Direction::sent;
+    in.opcode = op;
+    in.has_handle = true;
+    in.handle = handle;
+    in.value = value;
+    auto r = roles.find(handle);
+    in.role = r == roles.end() ? miauth::Role::unknown : r->second;
+    in.discovery = &discovered;
+    tracker.on_att(in);
   }
-  Record end;
-  end.frame = frame + 1;
-  tracker.on_disconnect(end, conn, kReasonEndOfCapture);
+  tracker.on_link_end(static_cast<std::int64_t>(frame + 1) * 1000000, link, miauth::EndReason::end_of_capture);
   return 0;
 }

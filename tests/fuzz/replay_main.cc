@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Replays inputs through a fuzz target without libFuzzer (g++ builds; fmt's FMT_FUZZ_LINKMAIN):
 //   replay_<target> FILE|DIR...
 // Every regular file (directories recursively, sorted) is one input. Prints how many ran.

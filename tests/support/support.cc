@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "support.h"
 
 #include <algorithm>
@@ -20,7 +21,7 @@
 
 namespace fe95::test {
 
-RunResult run(const std::vector<std::string>& argv, int timeout_s) {
+RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_stdout) {
   RunResult r;
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return r;
@@ -32,8 +33,11 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s) {
     close(err_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) dup2(devnull, 0);
+    int devnull = ::open("/dev/null", O_RDWR);
+    if (devnull >= 0) {
+      dup2(devnull, 0);
+      if (!keep_stdout) dup2(devnull, 1);
+    }
     std::vector<char*> args;
     for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);

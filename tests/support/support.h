@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Test helpers: run a command, list captures, parse JSON Lines.
 #pragma once
 
@@ -26,8 +27,9 @@ struct RunResult {
   std::string out, err;
 };
 
-// Runs argv (no shell) with a wall-clock limit, capturing stdout and stderr.
-RunResult run(const std::vector<std::string>& argv, int timeout_s = 300);
+// Runs argv (no shell) with a wall-clock limit, capturing stdout (unless keep_stdout is false:
+// then it goes to /dev/null, for outputs too large to hold) and stderr.
+RunResult run(const std::vector<std::string>& argv, int timeout_s = 300, bool keep_stdout = true);
 
 bool have_program(const std::string& name);
 // Files below dir (recursively), sorted; empty if dir does not exist.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ATT opcode table and the GATT map learned from discovery.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Capture readers: each format and datalink becomes the same normalised record.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // HCI events and L2CAP reassembly, with literal byte arrays named by scenario.
 #include <gtest/gtest.h>
 
@@ -105,7 +106,7 @@ TEST(L2cap, ContinuationWithoutStart) {
   l2cap::Frame f;
   EXPECT_FALSE(r.feed(rec(7, Direction::rcvd), acl(0x40, 1, {0x01, 0x02}), f));
   ASSERT_EQ(sink.diags.size(), 1u);
-  EXPECT_EQ(sink.diags[0].code, "l2cap.continuation_without_start");
+  EXPECT_EQ(sink.diags[0].code, Code::l2cap_continuation_without_start);
   EXPECT_EQ(sink.diags[0].frame, 7u);
   EXPECT_EQ(sink.diags[0].raw_hex, "0102");
 }
@@ -118,7 +119,7 @@ TEST(L2cap, NewStartWhilePendingDropsTheOldOne) {
   ASSERT_TRUE(r.feed(rec(2, Direction::rcvd), acl(0x40, 2, {0x01, 0x00, 0x04, 0x00, 0x1e}), f));
   EXPECT_EQ(to_hex(f.payload), "1e");
   ASSERT_EQ(sink.diags.size(), 1u);
-  EXPECT_EQ(sink.diags[0].code, "l2cap.start_while_pending");
+  EXPECT_EQ(sink.diags[0].code, Code::l2cap_start_while_pending);
 }
 
 TEST(L2cap, LengthOverflowIsDropped) {
@@ -128,7 +129,7 @@ TEST(L2cap, LengthOverflowIsDropped) {
   EXPECT_FALSE(r.feed(rec(1, Direction::rcvd), acl(0x40, 2, {0x03, 0x00, 0x04, 0x00, 0x1b}), f));
   EXPECT_FALSE(r.feed(rec(2, Direction::rcvd), acl(0x40, 1, {0x01, 0x02, 0x03, 0x04}), f));
   ASSERT_EQ(sink.diags.size(), 1u);
-  EXPECT_EQ(sink.diags[0].code, "l2cap.overflow");
+  EXPECT_EQ(sink.diags[0].code, Code::l2cap_overflow);
   EXPECT_EQ(r.pending(), 0u);
 }
 

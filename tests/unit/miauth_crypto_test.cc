@@ -1,4 +1,5 @@
-// Known answers from PROTOCOL.md §7 (MAC AA:BB:CC:DD:EE:FF, token 015ccba8800abdc12eb8ed82).
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Known answers from docs/PROTOCOL.md §7 (MAC AA:BB:CC:DD:EE:FF, token 015ccba8800abdc12eb8ed82).
 #include <gtest/gtest.h>
 
 #include <chrono>

@@ -1,4 +1,5 @@
-// MiBeacon parsing and decryption: the published vectors of PROTOCOL.md §7 and bad frames.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MiBeacon parsing and decryption: the published vectors of docs/PROTOCOL.md §7 and bad frames.
 #include <gtest/gtest.h>
 
 #include "fe95/mibeacon.h"

@@ -1,31 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/analysis.h"
 
-#include <algorithm>
-
 namespace fe95 {
+
+namespace {
+
+// What discovery knows of a link, asked by the tracker only when a session starts.
+class ServerDiscovery final : public miauth::Discovery {
+public:
+  explicit ServerDiscovery(const gatt::Server& s) : server_(s) {}
+  [[nodiscard]] std::uint16_t token_handle() const override {
+    return server_.find_characteristic(0xfe95, 0x0001);
+  }
+
+private:
+  const gatt::Server& server_;
+};
+
+miauth::Role role_of(const AttEvent& ev) {
+  if (!ev.attribute) return miauth::Role::unknown;
+  if (ev.attribute->uuid.len != 2) return miauth::Role::other;
+  return miauth::role_of(ev.service && ev.service->uuid.len == 2 ? ev.service->uuid.u16() : 0,
+                         ev.attribute->uuid.u16());
+}
+
+miauth::EndReason end_reason(std::uint8_t reason) {
+  if (reason == kReasonEndOfCapture) return miauth::EndReason::end_of_capture;
+  if (reason == kReasonEvicted || reason == kReasonSuperseded) return miauth::EndReason::link_dropped;
+  return miauth::EndReason::disconnect;
+}
+
+}  // namespace
+
+void Analysis::on_att(const AttEvent& ev) {
+  frame_ = ev.rec.frame;
+  const ServerDiscovery discovery(ev.server);
+  miauth::Input in;
+  in.frame = ev.rec.frame;
+  in.ts_ns = ev.rec.ts_ns;
+  in.link = ev.conn.serial;
+  in.key = {file_, ev.conn.adapter, ev.conn.handle};
+  if (ev.conn.known) {
+    in.peer = ev.conn.peer;
+    in.connected_ns = ev.conn.connected_ns;
+  }
+  in.dir = ev.rec.dir;
+  in.opcode = ev.pdu.opcode;
+  in.has_handle = ev.pdu.has_handle;
+  in.handle = ev.pdu.handle;
+  in.value = ev.pdu.value;
+  in.role = role_of(ev);
+  in.discovery = &discovery;
+  tracker_.on_att(in);
+}
+
+void Analysis::on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason) {
+  frame_ = rec.frame;
+  tracker_.on_link_end(rec.ts_ns, c.serial, end_reason(reason));
+}
+
+void Analysis::report_eviction(const Record& rec, Code code, std::size_t cap, const BdAddr& first) {
+  Diagnostic d;
+  d.frame = rec.frame;
+  d.offset = rec.offset;
+  d.code = code;
+  d.message = "more than " + std::to_string(cap) + " devices (reached at " + first.str() +
+              "): the least recently seen are forgotten from here on";
+  sink_.on_diagnostic(d);
+}
+
+void Analysis::on_learned(const miauth::Learned& l) {
+  const std::uint64_t before = keys_.learned_evictions();
+  miauth::apply(keys_, l);
+  if (!keys_cap_reported_ && keys_.learned_evictions() > before) {
+    keys_cap_reported_ = true;
+    Record r;
+    r.frame = frame_;
+    report_eviction(r, Code::keys_device_evicted, KeyStore::kMaxLearned, l.mac);
+  }
+}
+
+void Analysis::learn_product_id(const Record& rec, const BdAddr& mac, std::uint16_t pid) {
+  const std::uint64_t before = keys_.learned_evictions();
+  keys_.learn_product_id(mac, pid, Source::mibeacon);
+  if (!keys_cap_reported_ && keys_.learned_evictions() > before) {
+    keys_cap_reported_ = true;
+    report_eviction(rec, Code::keys_device_evicted, KeyStore::kMaxLearned, mac);
+  }
+}
 
 void Analysis::on_advert(const Record& rec, const hci::AdvReport& r) {
   const auto sd = mibeacon::find_service_data(r.data);
   if (!sd) return;
+  frame_ = rec.frame;
   mibeacon::Frame f = mibeacon::parse(*sd);
   const BdAddr device = f.mac ? *f.mac : r.addr;
   if (f.status != mibeacon::Status::malformed) {
     // The advert names the device's product id: register sessions that lack one use it.
-    keys_.learn_product_id(device, f.product_id, Source::mibeacon);
+    learn_product_id(rec, device, f.product_id);
     mibeacon::decrypt(f, device, keys_.beacon_key(device), keys_.bind_key(device));
   }
   // A retransmission repeats the frame counter and payload of the device's previous advert.
   bool retransmission = false;
-  auto it = last_.find(device.key());
-  if (it != last_.end()) {
-    retransmission = it->second.counter == f.counter && it->second.payload == f.payload;
-    it->second.counter = f.counter;
-    it->second.payload = f.payload;
+  if (Last* last = last_.touch(device.key())) {
+    retransmission = last->counter == f.counter && last->payload == f.payload;
+    last->counter = f.counter;
+    last->payload = f.payload;
   } else {
-    // Bounded whatever a capture holds: past the cap, forget them all (a retransmission is then
-    // missed once per device, nothing else).
-    if (last_.size() >= kMaxBeaconDevices) last_.clear();
-    last_.emplace(device.key(), Last{f.counter, f.payload});
+    const std::uint64_t before = last_.evictions();
+    last_.get(device.key()) = Last{f.counter, f.payload};
+    if (!beacon_cap_reported_ && last_.evictions() > before) {
+      beacon_cap_reported_ = true;
+      report_eviction(rec, Code::mibeacon_device_evicted, kMaxBeaconDevices, device);
+    }
   }
   sink_.on_beacon(BeaconEvent{rec, r, device, f, retransmission});
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/bytes.h"
 #include "fe95/diag.h"
 
@@ -90,13 +91,5 @@ BdAddr BdAddr::reversed() const {
   return r;
 }
 
-const char* severity_name(Severity s) {
-  switch (s) {
-    case Severity::note: return "note";
-    case Severity::warning: return "warning";
-    case Severity::error: return "error";
-  }
-  return "?";
-}
 
 }  // namespace fe95

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Format detection by magic and the libpcap-backed reader for pcap / pcapng.
 #include <pcap/pcap.h>
 
@@ -102,6 +103,7 @@ public:
     rec = Record{};
     rec.frame = ++frame_;
     rec.offset = at;
+    rec.cut = hdr->len > hdr->caplen ? hdr->len - hdr->caplen : 0;
     // Opened with nanosecond precision, so tv_usec holds nanoseconds.
     rec.ts_ns = checked_ns(static_cast<std::int64_t>(hdr->ts.tv_sec), 1000000000LL, hdr->ts.tv_usec);
     ByteView bytes(data, hdr->caplen);

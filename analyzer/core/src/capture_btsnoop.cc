@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // btsnoop v1 reader. Format: RFC 1761 snoop derivative as written by Android and BlueZ:
 // 16-byte file header "btsnoop\0" | u32be version (1) | u32be datalink; then records of
 // u32be original length | u32be included length | u32be flags | u32be drops | i64be timestamp
@@ -128,7 +129,6 @@ ReadStatus BtsnoopReader::next(Record& rec) {
   const std::uint32_t incl_len = load_u32be(h + 4);
   const std::uint32_t flags = load_u32be(h + 8);
   std::uint64_t ts_raw = static_cast<std::uint64_t>(load_u32be(h + 16)) << 32 | load_u32be(h + 20);
-  (void)orig_len;
   if (incl_len > kMaxRecordBytes)
     return fail(at, "record claims " + std::to_string(incl_len) + " bytes, more than the " +
                         std::to_string(kMaxRecordBytes) + " any HCI packet can take");
@@ -144,6 +144,7 @@ ReadStatus BtsnoopReader::next(Record& rec) {
   rec = Record{};
   rec.frame = ++frame_;
   rec.offset = at;
+  rec.cut = orig_len > incl_len ? orig_len - incl_len : 0;
   // Microseconds since 0 AD -> ns since 1970; a garbage timestamp that does not fit becomes 0.
   std::int64_t us = 0;
   rec.ts_ns = __builtin_sub_overflow(static_cast<std::int64_t>(ts_raw), kBtsnoopEpochDeltaUs, &us)

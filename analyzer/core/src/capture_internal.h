@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pieces shared by the capture readers; not part of the public interface.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/keys.h"
 
 #include <algorithm>
@@ -176,15 +177,15 @@ const char* source_name(Source s) {
   return "?";
 }
 
-KeyStore::Device& KeyStore::device(const BdAddr& mac) {
-  auto [it, inserted] = devices_.try_emplace(mac.key());
-  if (inserted) it->second.mac = mac;
-  return it->second;
-}
-
-const KeyStore::Device* KeyStore::find(const BdAddr& mac) const {
+const KeyStore::Device* KeyStore::configured(const BdAddr& mac) const {
   auto it = devices_.find(mac.key());
   return it == devices_.end() ? nullptr : &it->second;
+}
+
+KeyStore::Device& KeyStore::learned_device(const BdAddr& mac) {
+  Device& d = learned_.get(mac.key());
+  d.mac = mac;
+  return d;
 }
 
 void KeyStore::add_entry(const KeyEntry& e, Source src) {
@@ -192,7 +193,9 @@ void KeyStore::add_entry(const KeyEntry& e, Source src) {
     unnamed_.push_back(e);
     return;
   }
-  Device& d = device(*e.mac);
+  auto [it, inserted] = devices_.try_emplace(e.mac->key());
+  Device& d = it->second;
+  if (inserted) d.mac = *e.mac;
   if (e.product_id && !d.pid) d.pid = std::make_pair(*e.product_id, src);
   if (e.token) d.tokens.push_back({*e.token, src});
   if (e.beacon_key) d.beacon_key = e.beacon_key;
@@ -201,8 +204,9 @@ void KeyStore::add_entry(const KeyEntry& e, Source src) {
 
 std::optional<std::pair<std::uint16_t, Source>> KeyStore::product_id(const std::optional<BdAddr>& mac) const {
   if (option_pid_) return std::make_pair(*option_pid_, Source::option);
-  if (mac)
-    if (const Device* d = find(*mac); d && d->pid) return d->pid;
+  if (!mac) return std::nullopt;
+  if (const Device* d = configured(*mac); d && d->pid) return d->pid;
+  if (const Device* d = learned(*mac); d && d->pid) return d->pid;
   return std::nullopt;
 }
 
@@ -213,9 +217,14 @@ std::vector<KeyStore::Candidate> KeyStore::tokens(const std::optional<BdAddr>& m
       if (c.token == t) return;
     out.push_back({t, s});
   };
-  if (mac)
-    if (const Device* d = find(*mac))
+  if (mac) {
+    // What the run proved first (a fresh register replaces what the device held), then the
+    // device's configured tokens.
+    if (const Device* d = learned(*mac))
       for (const auto& c : d->tokens) add(c.token, c.source);
+    if (const Device* d = configured(*mac))
+      for (const auto& c : d->tokens) add(c.token, c.source);
+  }
   for (const auto& t : option_tokens_) add(t, Source::option);
   for (const auto& e : unnamed_)
     if (e.token) add(*e.token, Source::keys_file);
@@ -223,63 +232,61 @@ std::vector<KeyStore::Candidate> KeyStore::tokens(const std::optional<BdAddr>& m
 }
 
 std::optional<BeaconKey> KeyStore::beacon_key(const BdAddr& mac) const {
-  const Device* d = find(mac);
-  return d ? d->beacon_key : std::nullopt;
+  if (const Device* d = learned(mac); d && d->beacon_key) return d->beacon_key;
+  if (const Device* d = configured(mac)) return d->beacon_key;
+  return std::nullopt;
 }
 
 std::vector<std::pair<BdAddr, std::uint16_t>> KeyStore::advertised() const {
   std::vector<std::pair<BdAddr, std::uint16_t>> out;
-  for (const auto& [k, d] : devices_)
+  learned_.for_each([&](std::uint64_t, const Device& d) {
     if (d.pid && d.pid->second == Source::mibeacon) out.emplace_back(d.mac, d.pid->first);
+  });
   return out;
 }
 
 std::optional<BindKey> KeyStore::bind_key(const BdAddr& mac) const {
-  const Device* d = find(mac);
+  const Device* d = configured(mac);
   return d ? d->bind_key : std::nullopt;
 }
 
 void KeyStore::learn_token(const BdAddr& mac, const miauth::Token& t, std::optional<std::uint16_t> pid) {
-  Device& d = device(mac);
-  d.learned = true;
+  Device& d = learned_device(mac);
   bool have = false;
   for (const auto& c : d.tokens) have |= c.token == t;
   // Newest first: a fresh register replaces what the device held before.
   if (!have) d.tokens.insert(d.tokens.begin(), {t, Source::register_session});
-  if (pid && !d.pid) d.pid = std::make_pair(*pid, Source::register_session);
+  if (pid && !d.pid && !(configured(mac) && configured(mac)->pid)) d.pid = std::make_pair(*pid, Source::register_session);
 }
 
 void KeyStore::learn_product_id(const BdAddr& mac, std::uint16_t pid, Source src) {
-  Device& d = device(mac);
-  if (!d.pid) {
-    d.pid = std::make_pair(pid, src);
-    d.learned = true;
-  }
+  Device& d = learned_device(mac);
+  if (!d.pid && !(configured(mac) && configured(mac)->pid)) d.pid = std::make_pair(pid, src);
 }
 
-void KeyStore::learn_beacon_key(const BdAddr& mac, const BeaconKey& k) {
-  Device& d = device(mac);
-  d.learned = true;
-  d.beacon_key = k;
-}
+void KeyStore::learn_beacon_key(const BdAddr& mac, const BeaconKey& k) { learned_device(mac).beacon_key = k; }
 
 std::vector<KeyEntry> KeyStore::learned() const {
-  std::vector<KeyEntry> out;
-  for (const auto& [k, d] : devices_) {
-    if (!d.learned) continue;
+  std::vector<std::pair<std::uint64_t, KeyEntry>> rows;
+  learned_.for_each([&](std::uint64_t key, const Device& d) {
+    const Device* c = configured(d.mac);
     KeyEntry e;
     e.mac = d.mac;
-    if (d.pid) e.product_id = d.pid->first;
-    for (const auto& c : d.tokens)
-      if (c.source == Source::register_session) {
-        e.token = c.token;
+    if (c && c->pid) e.product_id = c->pid->first;
+    else if (d.pid) e.product_id = d.pid->first;
+    for (const auto& t : d.tokens)
+      if (t.source == Source::register_session) {
+        e.token = t.token;
         break;
       }
-    e.beacon_key = d.beacon_key;
-    e.bind_key = d.bind_key;
+    e.beacon_key = d.beacon_key ? d.beacon_key : c ? c->beacon_key : std::nullopt;
+    if (c) e.bind_key = c->bind_key;
     // A product id seen in adverts alone is no key: every Xiaomi device nearby would be listed.
-    if (e.token || e.beacon_key || e.bind_key) out.push_back(e);
-  }
+    if (e.token || e.beacon_key || e.bind_key) rows.emplace_back(key, e);
+  });
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<KeyEntry> out;
+  for (auto& r : rows) out.push_back(std::move(r.second));
   return out;
 }
 

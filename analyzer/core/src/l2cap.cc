@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/l2cap.h"
 
 #include <algorithm>
@@ -8,11 +9,10 @@ namespace {
 constexpr std::size_t kRawDiagBytes = 32;  // bytes of payload quoted in a diagnostic
 }
 
-void Reassembler::report(const Record& rec, const char* code, std::string msg, ByteView raw, Severity sev) {
+void Reassembler::report(const Record& rec, Code code, std::string msg, ByteView raw) {
   Diagnostic d;
   d.frame = rec.frame;
   d.offset = rec.offset;
-  d.severity = sev;
   d.code = code;
   d.message = std::move(msg);
   d.raw_hex = to_hex(raw.first(std::min(raw.size(), kRawDiagBytes)));
@@ -34,7 +34,7 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
   const bool start = acl.pb != hci::kPbContinuing;
   if (start) {
     if (auto it = pending_.find(k); it != pending_.end()) {
-      report(rec, "l2cap.start_while_pending",
+      report(rec, Code::l2cap_start_while_pending,
              "new L2CAP start on handle " + hex16(acl.handle) +
                  " while the SDU started in frame " + std::to_string(it->second.first_frame) + " is unfinished (" +
                  std::to_string(it->second.buf.size()) + " of " + std::to_string(it->second.expected) +
@@ -47,9 +47,9 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
       const std::uint32_t expected = 4u + load_u16le(acl.data.data());
       if (acl.data.size() >= expected) {
         if (acl.data.size() > expected)
-          report(rec, "l2cap.trailing_bytes",
+          report(rec, Code::l2cap_trailing_bytes,
                  std::to_string(acl.data.size() - expected) + " bytes after the L2CAP frame ignored",
-                 acl.data.subspan(expected), Severity::note);
+                 acl.data.subspan(expected));
         out.cid = load_u16le(acl.data.data() + 2);
         out.payload = acl.data.subspan(4, expected - 4);
         out.first_frame = rec.frame;
@@ -60,7 +60,7 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
       auto oldest = std::min_element(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) {
         return a.second.last_frame < b.second.last_frame;
       });
-      report(rec, "l2cap.evicted",
+      report(rec, Code::l2cap_evicted,
              "more than " + std::to_string(kMaxPending) + " unfinished L2CAP SDUs; dropped the one started in frame " +
                  std::to_string(oldest->second.first_frame),
              {});
@@ -74,14 +74,14 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
   }
   auto it = pending_.find(k);
   if (it == pending_.end()) {
-    report(rec, "l2cap.continuation_without_start",
+    report(rec, Code::l2cap_continuation_without_start,
            "ACL continuation fragment with no SDU started on this link; ignored", acl.data);
     return false;
   }
   Pending& p = it->second;
   const std::size_t limit = p.expected ? p.expected : 65535u + 4u;
   if (p.buf.size() + acl.data.size() > limit) {
-    report(rec, "l2cap.overflow",
+    report(rec, Code::l2cap_overflow,
            "fragment overflows the L2CAP frame started in frame " + std::to_string(p.first_frame) + " (" +
                std::to_string(p.buf.size() + acl.data.size()) + " bytes for " + std::to_string(limit) +
                "); dropped the SDU",
@@ -102,7 +102,7 @@ void Reassembler::reset(std::uint16_t adapter, std::uint16_t handle, const Recor
   for (Direction d : {Direction::sent, Direction::rcvd, Direction::unknown}) {
     auto it = pending_.find(key(adapter, handle, d));
     if (it == pending_.end()) continue;
-    report(rec, "l2cap.unfinished_at_disconnect",
+    report(rec, Code::l2cap_unfinished_at_disconnect,
            "link closed with an unfinished L2CAP SDU started in frame " + std::to_string(it->second.first_frame),
            it->second.buf);
     pending_.erase(it);

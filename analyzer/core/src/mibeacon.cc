@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/mibeacon.h"
 
 #include <openssl/evp.h>
@@ -219,7 +220,7 @@ void decrypt(Frame& f, const BdAddr& mac, const std::optional<BeaconKey>& beacon
   if (f.fc.version() <= 3) {
     if (!beacon_key) return;
     // key16 = key[0:6] | 8D 3D 3C 97 | key[6:12]; nonce = fc, pid, counter (5) | ext counter (3) |
-    // first 5 bytes of the MAC field (PROTOCOL.md §5).
+    // first 5 bytes of the MAC field (docs/PROTOCOL.md §5).
     std::uint8_t key[16];
     std::memcpy(key, beacon_key->data(), 6);
     const std::uint8_t mid[4] = {0x8d, 0x3d, 0x3c, 0x97};

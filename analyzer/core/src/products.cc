@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/products.h"
 
 namespace fe95 {
@@ -7,7 +8,7 @@ struct Product {
   std::uint16_t pid;
   const char* name;
 };
-// Mi Home device list of 2019; Home Assistant ble_monitor (PROTOCOL.md §8). 1371 (0x055B) is the
+// Mi Home device list of 2019; Home Assistant ble_monitor (docs/PROTOCOL.md §8). 1371 (0x055B) is the
 // LYWSD03MMC of the public MiBeacon captures (../shared/captures/public/SOURCES.md).
 constexpr Product kProducts[] = {
     {131, "yunmi.kettle.v1"},         {152, "hhcc.plantmonitor.v1"}, {156, "xiaomi.ble.devboard"},

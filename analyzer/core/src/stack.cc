@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/stack.h"
 
 #include <algorithm>
@@ -8,11 +9,10 @@ namespace {
 constexpr std::size_t kRawDiagBytes = 32;
 }  // namespace
 
-void Stack::report(const Record& rec, const char* code, std::string msg, ByteView raw, Severity sev) {
+void Stack::report(const Record& rec, Code code, std::string msg, ByteView raw) {
   Diagnostic d;
   d.frame = rec.frame;
   d.offset = rec.offset;
-  d.severity = sev;
   d.code = code;
   d.message = std::move(msg);
   d.raw_hex = to_hex(raw.first(std::min(raw.size(), kRawDiagBytes)));
@@ -20,6 +20,15 @@ void Stack::report(const Record& rec, const char* code, std::string msg, ByteVie
 }
 
 void Stack::feed(const Record& rec) {
+  if (rec.cut && (rec.type == PacketType::event || rec.type == PacketType::acl)) {
+    // A packet cut by the snap length cannot be parsed as HCI (its length fields run past what
+    // was captured); say so instead of reporting a length error the capture tool caused.
+    report(rec, Code::capture_truncated_record,
+           "record cut by the capture's snap length: " + std::to_string(rec.data.size()) + " of " +
+               std::to_string(rec.data.size() + rec.cut) + " bytes captured; not dissected",
+           rec.data);
+    return;
+  }
   switch (rec.type) {
     case PacketType::event: on_event(rec); break;
     case PacketType::acl: on_acl(rec); break;
@@ -37,7 +46,7 @@ Connection& Stack::connection(std::uint16_t adapter, std::uint16_t handle, std::
     });
     Record r;
     r.frame = frame;
-    report(r, "hci.connection_evicted",
+    report(r, Code::hci_connection_evicted,
            "more than " + std::to_string(kMaxConnections) + " live connections; dropped handle " +
                hex16(oldest->second->handle) + " (idle since frame " + std::to_string(oldest->second->last_frame) +
                ")",
@@ -69,8 +78,8 @@ void Stack::drop(const Record& rec, std::uint32_t k, std::uint8_t reason) {
 void Stack::on_event(const Record& rec) {
   hci::parse_event(rec.data, event_);
   if (event_.malformed)
-    report(rec, "hci.malformed_event", "HCI event 0x" + to_hex(std::array<std::uint8_t, 1>{event_.code}) +
-                                           " is shorter than its parameters", rec.data, Severity::note);
+    report(rec, Code::hci_malformed_event, "HCI event 0x" + to_hex(std::array<std::uint8_t, 1>{event_.code}) +
+                                           " is shorter than its parameters", rec.data);
   if (event_.connection && event_.connection->status == 0) {
     const auto& cc = *event_.connection;
     // A new connection on a handle we still hold means we missed its disconnection.
@@ -96,10 +105,10 @@ void Stack::on_acl(const Record& rec) {
   switch (hci::parse_acl(rec.data, acl)) {
     case hci::AclError::none: break;
     case hci::AclError::short_header:
-      report(rec, "hci.acl_short", "ACL packet shorter than its 4-byte header", rec.data);
+      report(rec, Code::hci_acl_short, "ACL packet shorter than its 4-byte header", rec.data);
       return;
     case hci::AclError::length_mismatch:
-      report(rec, "hci.acl_length", "ACL length field runs past the packet", rec.data);
+      report(rec, Code::hci_acl_length, "ACL length field runs past the packet", rec.data);
       return;
   }
   l2cap::Frame frame;
@@ -159,7 +168,7 @@ void Stack::on_att(const Record& rec, std::uint64_t first_frame, Connection& c, 
   att::Pdu pdu;
   const att::ParseError err = att::parse(bytes, pdu);
   if (err != att::ParseError::none) {
-    report(rec, "att.malformed",
+    report(rec, Code::att_malformed,
            std::string("ATT PDU ") + (bytes.empty() ? "" : "opcode 0x" + to_hex(bytes.first(1)) + " ") +
                att::parse_error_name(err),
            bytes);
@@ -244,7 +253,7 @@ void Stack::on_att(const Record& rec, std::uint64_t first_frame, Connection& c, 
         }
         if (!server.learn(r, pdu) && !c.gatt_cap_reported) {
           c.gatt_cap_reported = true;
-          report(rec, "gatt.cap", "GATT map of handle " + hex16(c.handle) +
+          report(rec, Code::gatt_cap, "GATT map of handle " + hex16(c.handle) +
                                       " is full; further discovery on this link is not recorded",
                  {});
         }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // ATT layer (Core v5.3 Vol 3 Part F §3.4). Dispatch is data: one table of
 // {opcode, name, minimum length, fixed length?} checked before any field is read
 // (BlueZ att_opcode_table).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Bounds-checked byte access. Every parser in the core reads through Cursor: it checks before
 // it reads (Wireshark's tvb accessors), so a short or hostile buffer can only make a read fail,
 // never run past the end (BlueZ att_packet() reads the opcode before checking the size).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Capture readers: every supported file format becomes one normalised HCI record (BlueZ
 // btsnoop_read_hci() is the model). Reading is separate from dissecting (Wireshark wiretap/epan).
 //
@@ -27,6 +28,7 @@ struct Record {
   PacketType type = PacketType::unknown;  // unknown: not an HCI packet (monitor note, index event, ...)
   std::uint16_t adapter = 0;   // controller index (Linux monitor), else 0
   ByteView data;               // the HCI packet without the H4 type octet; valid until the next read
+  std::uint32_t cut = 0;       // bytes the capture left out (original length - captured, snap length)
 };
 
 enum class ReadStatus : std::uint8_t { ok, end, error };

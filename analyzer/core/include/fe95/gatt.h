@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // GATT map of one ATT server, learned from discovery in the capture (Core v5.3 Vol 3 Part G §4):
 // Read By Group Type (primary services), Find By Type Value (service by UUID), Read By Type
 // (characteristic declarations) and Find Information (descriptors), each response matched to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // HCI layer: ACL headers and the events fe95 needs (Core v5.3 Vol 4 Part E §5.4, §7.7).
 #pragma once
 

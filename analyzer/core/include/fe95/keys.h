@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Keys: what fe95 knows about devices, from the keys file, the command line, and what a run
 // learns (register sessions, MiBeacon adverts, beacon-key reads).
 //
@@ -10,12 +11,14 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <unordered_map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "fe95/bytes.h"
+#include "fe95/lru.h"
 #include "fe95/miauth/crypto.h"
 
 namespace fe95 {
@@ -56,8 +59,13 @@ std::optional<std::uint16_t> parse_product_id(std::string_view text);   // 0..65
 enum class Source : std::uint8_t { option, keys_file, register_session, read_0002, mibeacon, search, login };
 const char* source_name(Source s);
 
+// What the run knows about devices. Two parts: what the user configured (keys file, options),
+// kept whole, and what the run learned, capped at kMaxLearned devices (the least recently seen
+// is forgotten: a capture with a million advertisers cannot grow it). Lookups are hashed.
 class KeyStore {
 public:
+  static constexpr std::size_t kMaxLearned = 16384;
+
   void add_entry(const KeyEntry& e, Source src);
   void add_option_token(const miauth::Token& t) { option_tokens_.push_back(t); }
   void set_option_mac(const BdAddr& m) { option_mac_ = m; }
@@ -78,25 +86,30 @@ public:
   [[nodiscard]] std::vector<std::pair<BdAddr, std::uint16_t>> advertised() const;
   [[nodiscard]] std::optional<BindKey> bind_key(const BdAddr& mac) const;
 
-  // What the run learned, for --export-keys (deterministic order: by MAC).
+  // What the run learned. Only the run's orchestrator (fe95::Analysis, or the plugin) calls these:
+  // the layers emit what they learn and never write configuration.
   void learn_token(const BdAddr& mac, const miauth::Token& t, std::optional<std::uint16_t> pid);
   void learn_product_id(const BdAddr& mac, std::uint16_t pid, Source src);
   void learn_beacon_key(const BdAddr& mac, const BeaconKey& k);
+  // For --export-keys (deterministic order: by MAC).
   [[nodiscard]] std::vector<KeyEntry> learned() const;
+  // Learned devices forgotten at the cap so far.
+  [[nodiscard]] std::uint64_t learned_evictions() const { return learned_.evictions(); }
 
 private:
   struct Device {
     BdAddr mac;
     std::optional<std::pair<std::uint16_t, Source>> pid;
-    std::vector<Candidate> tokens;
+    std::vector<Candidate> tokens;  // learned: newest first
     std::optional<BeaconKey> beacon_key;
     std::optional<BindKey> bind_key;
-    bool learned = false;
   };
-  Device& device(const BdAddr& mac);
-  [[nodiscard]] const Device* find(const BdAddr& mac) const;
+  Device& learned_device(const BdAddr& mac);
+  [[nodiscard]] const Device* configured(const BdAddr& mac) const;
+  [[nodiscard]] const Device* learned(const BdAddr& mac) const { return learned_.peek(mac.key()); }
 
-  std::map<std::uint64_t, Device> devices_;  // by BdAddr::key(): ordered like the printed MACs
+  std::unordered_map<std::uint64_t, Device> devices_;  // configured, by BdAddr::key()
+  LruMap<Device> learned_{kMaxLearned};
   std::vector<miauth::Token> option_tokens_;
   std::optional<BdAddr> option_mac_;
   std::optional<std::uint16_t> option_pid_;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // L2CAP basic-frame reassembly from HCI ACL fragments (Core v5.3 Vol 3 Part A §3.1, §7.2).
 // State is keyed by the full identity (adapter, ACL handle, direction): BlueZ keys it per
 // controller only, so two interleaved LE links corrupt each other -- the counter-example.
@@ -55,7 +56,7 @@ private:
     return static_cast<std::uint64_t>(adapter) << 24 | static_cast<std::uint64_t>(handle) << 8 |
            static_cast<std::uint64_t>(dir);
   }
-  void report(const Record& rec, const char* code, std::string msg, ByteView raw, Severity sev = Severity::warning);
+  void report(const Record& rec, Code code, std::string msg, ByteView raw);
   bool complete(Pending& p, Frame& out);
 
   DiagnosticSink& sink_;

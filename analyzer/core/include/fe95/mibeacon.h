@@ -1,4 +1,5 @@
-// MiBeacon: Xiaomi's advertising service data on UUID 0xFE95 (PROTOCOL.md §5; Xiaomi
+// SPDX-License-Identifier: GPL-2.0-or-later
+// MiBeacon: Xiaomi's advertising service data on UUID 0xFE95 (docs/PROTOCOL.md §5; Xiaomi
 // miio_open ble/02 and ble/03). Parsing never throws and never reads past the frame: a short or
 // inconsistent frame comes back with status malformed and a reason.
 #pragma once
@@ -15,7 +16,7 @@ namespace fe95::mibeacon {
 
 inline constexpr std::uint16_t kUuid = 0xfe95;
 
-// Frame control bits (PROTOCOL.md §5).
+// Frame control bits (docs/PROTOCOL.md §5).
 struct FrameControl {
   std::uint16_t raw = 0;
   [[nodiscard]] bool encrypted() const { return raw & (1u << 3); }

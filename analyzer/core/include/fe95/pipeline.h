@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Drives one capture through a Stack: the loop every front end needs (CLI, fuzz targets,
 // benchmark). Errors are values: a damaged capture still delivers every record before the damage.
 #pragma once

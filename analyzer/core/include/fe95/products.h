@@ -1,4 +1,5 @@
-// Product ids seen with legacy Mi auth (PROTOCOL.md §8).
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Product ids seen with legacy Mi auth (docs/PROTOCOL.md §8).
 #pragma once
 
 #include <cstdint>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The HCI -> L2CAP -> ATT pipeline per connection. Feeds on normalised records, keeps per-link
 // state keyed by (adapter, ACL handle), and hands typed events to a Listener. It never prints.
 #pragma once
@@ -94,7 +95,7 @@ public:
 
 private:
   void diagnostic(Diagnostic d) override { listener_.on_diagnostic(d); }
-  void report(const Record& rec, const char* code, std::string msg, ByteView raw, Severity sev = Severity::warning);
+  void report(const Record& rec, Code code, std::string msg, ByteView raw);
   void on_event(const Record& rec);
   void on_acl(const Record& rec);
   void on_att(const Record& rec, std::uint64_t first_frame, Connection& c, ByteView pdu);

@@ -1,4 +1,5 @@
-// The Mi auth primitives (PROTOCOL.md §3): RC4, mixA, mixB, and the constants of §1/§4 as they
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Mi auth primitives (docs/PROTOCOL.md §3): RC4, mixA, mixB, and the constants of §1/§4 as they
 // are on the wire, plus the 2019 draft's byte order so that clients written from it are recognised.
 #pragma once
 
@@ -15,7 +16,7 @@ using Token = std::array<std::uint8_t, 12>;
 using Mix = std::array<std::uint8_t, 8>;
 using Word = std::array<std::uint8_t, 4>;
 
-// On the wire (u32 little-endian, PROTOCOL.md §1).
+// On the wire (u32 little-endian, docs/PROTOCOL.md §1).
 inline constexpr Word kRegisterStart{0x90, 0xca, 0x85, 0xde};
 inline constexpr Word kRegisterEnd{0x92, 0xab, 0x54, 0xfa};
 inline constexpr Word kLoginStart{0x00, 0xbc, 0x43, 0xcd};
@@ -65,7 +66,7 @@ Token make_t2(const BdAddr& mac, std::uint16_t pid, const Token& token);
 // T1 ^ T2 is the mixB keystream, so no token is needed to test an id.
 std::vector<std::uint16_t> search_product_ids(const BdAddr& mac, ByteView t1, ByteView t2);
 
-// Login (PROTOCOL.md §4): tick = rc4(token, challenge); key = (token[0:4] ^ tick) || token[4:12].
+// Login (docs/PROTOCOL.md §4): tick = rc4(token, challenge); key = (token[0:4] ^ tick) || token[4:12].
 Token login_key(const Token& token, const Word& tick);
 
 }  // namespace fe95::miauth

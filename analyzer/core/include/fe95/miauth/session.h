@@ -1,8 +1,14 @@
-// The FE95 legacy Mi auth session machine (PROTOCOL.md §4). Fed with ATT events of one capture
-// (or several, in timestamp order), it finds register and login sessions with or without GATT
-// discovery, recovers and verifies tokens, decrypts what the token protects, and names the
-// client mistakes it recognises. It annotates every FE95 PDU as it arrives (what is known at
-// that frame; the Wireshark plugin shows these) and reports each session when it ends.
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The FE95 legacy Mi auth session machine (docs/PROTOCOL.md §4). Fed with ATT PDUs (Input) of one
+// capture, or several in timestamp order, it finds register and login sessions with or without
+// GATT discovery, recovers and verifies tokens, decrypts what the token protects, and names the
+// client mistakes it recognises.
+//
+// What it finds leaves as append-only events (Sink): each step once, at its frame, with what is
+// known then; each finding once, when it is found; each session once, when it ends, with its
+// final record; each key the traffic proved once. Front ends fold them: the CLI into its report,
+// the Wireshark plugin into per-frame data stored on the first pass. The tracker reads the key
+// store and never writes it: learned keys go to its owner (the orchestrator, fe95::Analysis).
 #pragma once
 
 #include <cstdint>
@@ -11,9 +17,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "fe95/diag.h"
 #include "fe95/keys.h"
 #include "fe95/miauth/crypto.h"
-#include "fe95/stack.h"
+#include "fe95/miauth/input.h"
 
 namespace fe95::miauth {
 
@@ -34,9 +41,17 @@ enum class Step : std::uint8_t {
 };
 const char* step_name(Step s);
 
+// What a value protected by the token turned out to be.
+enum class Protected : std::uint8_t { none, firmware, device_id, beacon_key, wifi };
+const char* protected_name(Protected p);  // "" for none
+
+// The client's last register write: rc4(token, 92ab54fa), the plain constant, or neither.
+enum class EndForm : std::uint8_t { none, encrypted, plain, mismatch };
+const char* end_form_name(EndForm f);  // "" for none
+
 struct Finding {
-  std::string code;     // stable: draft_byte_order, client_mac_order, client_product_id, ...
-  std::string message;  // one sentence a person understands
+  Code code = Code::cut_by_disconnect;  // a Layer::miauth code of the diagnostics table
+  std::string message;                  // one sentence a person understands, no front-end wording
   std::vector<std::uint64_t> frames;
 };
 
@@ -47,7 +62,7 @@ struct StepRecord {
   std::uint16_t handle = 0;
   Bytes value;      // as on the wire
   Bytes plaintext;  // empty where it could not be decrypted (yet)
-  std::string what; // for encrypted reads/writes: firmware, device_id, beacon_key, wifi, ...
+  Protected what = Protected::none;  // for encrypted reads/writes
   bool tried = false;  // decryption attempted with the session's current token
 };
 
@@ -72,7 +87,7 @@ struct Session {
   bool draft_order = false;
   bool gatt_known = false;        // the FE95 characteristics came from discovery
   Status status = Status::incomplete;
-  std::string end_reason;         // next_session, disconnect, end_of_capture, link_dropped
+  EndReason end_reason = EndReason::end_of_capture;
 
   std::optional<Token> token;
   std::optional<Source> token_source;
@@ -84,7 +99,7 @@ struct Session {
   Bytes t1, t2, end;
   std::uint64_t t1_frame = 0, t2_frame = 0, end_frame = 0;
   std::optional<bool> t2_verified;
-  std::string end_form;  // "encrypted", "plain" (kettle firmware accepts it), "mismatch"
+  EndForm end_form = EndForm::none;  // plain: some kettle firmware accepts it
   // Login.
   Bytes challenge, response, confirmation;
   std::uint64_t challenge_frame = 0, response_frame = 0, confirmation_frame = 0;
@@ -101,16 +116,33 @@ struct Session {
   std::vector<StepRecord> steps;
   std::vector<Finding> findings;
   // Handles whose values decrypted to nothing FE95 protects: application traffic, which is
-  // plaintext after auth (PROTOCOL.md §2), is not collected again.
+  // plaintext after auth (docs/PROTOCOL.md §2), is not collected again.
   std::vector<std::uint16_t> plain_handles;
   std::size_t resolved_steps = 0;  // token-channel steps seen when the session was last resolved
 };
 
+// A key the traffic proved, for the key store's owner: a verified register's token (with its
+// product id), a verified login's token, a product id T2 confirmed, a beacon key read in clear.
+struct Learned {
+  BdAddr mac;
+  std::optional<Token> token;
+  std::optional<std::pair<std::uint16_t, Source>> product_id;
+  std::optional<BeaconKey> beacon_key;
+};
+
+// Applies what was learned to the key store: for the store's owner (fe95::Analysis, the plugin).
+void apply(KeyStore& keys, const Learned& l);
+
 class Sink {
 public:
   virtual ~Sink() = default;
+  // A PDU of a session, once, at its frame: the session as known at that frame.
   virtual void on_step(const Session&, const StepRecord&) {}
+  // A finding, once, when found (at the frame being processed).
+  virtual void on_finding(const Session&, const Finding&) {}
+  // The session's final record, once, when it ends.
   virtual void on_session(const Session&) = 0;
+  virtual void on_learned(const Learned&) {}
 };
 
 class Tracker {
@@ -118,9 +150,10 @@ public:
   // Bound on the values kept per session for decryption (a hostile capture cannot grow it).
   static constexpr std::size_t kMaxSteps = 256;
 
-  Tracker(KeyStore& keys, Sink& sink) : keys_(keys), sink_(sink) {}
-  void on_att(const AttEvent& ev);
-  void on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason);
+  Tracker(const KeyStore& keys, Sink& sink) : keys_(keys), sink_(sink) {}
+  void on_att(const Input& in);
+  // The link closed (or the capture ended, or the link was dropped): its session ends.
+  void on_link_end(std::int64_t ts_ns, std::uint64_t link, EndReason why);
 
 private:
   struct ConnState {
@@ -128,12 +161,13 @@ private:
     std::optional<std::uint16_t> pid_read;  // a 2-byte read (char 0x0002) on this link
     std::uint16_t cccd_hint = 0;            // handle whose CCCD was enabled (token channel?)
   };
-  void start(ConnState& st, const AttEvent& ev, Kind kind, bool draft);
-  void finish(ConnState& st, const char* reason);
-  void on_session_pdu(ConnState& st, const AttEvent& ev);
+  void start(ConnState& st, const Input& in, Kind kind, bool draft);
+  void finish(ConnState& st, EndReason reason);
+  void on_session_pdu(ConnState& st, const Input& in);
   void advance(ConnState& st, Session& s);   // compute what the steps so far allow
   void conclude(ConnState& st, Session& s);  // final status, findings, decryption
-  StepRecord& add_step(Session& s, const AttEvent& ev, Step step);
+  StepRecord& add_step(Session& s, const Input& in, Step step);
+  void add_finding(Session& s, Code code, std::string message, std::vector<std::uint64_t> frames);
   void decrypt_protected(Session& s);
   void resolve_register(ConnState& st, Session& s);
   void resolve_login(Session& s);
@@ -142,10 +176,10 @@ private:
   // messages (the KSA is most of RC4's cost for 4- to 20-byte messages).
   Bytes decrypt(const Token& token, ByteView data);
 
-  KeyStore& keys_;
+  const KeyStore& keys_;
   Sink& sink_;
-  std::unordered_map<std::uint64_t, ConnState> conns_;
-  std::optional<std::pair<Token, Rc4>> schedule_;  // by Connection::serial; dropped at disconnect
+  std::unordered_map<std::uint64_t, ConnState> conns_;  // by Input::link; erased at the link's end
+  std::optional<std::pair<Token, Rc4>> schedule_;
 };
 
 }  // namespace fe95::miauth

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The MiAuth plugin's input: btatt's and bthci's fields of one frame become the tracker's narrow
+// miauth::Input, with per-link state keyed by (interface, adapter, connection handle) as
+// Wireshark's own Bluetooth dissectors key it. Links are capped (the least recently used is
+// dropped, and its session ends as link_dropped).
+#pragma once
+
+#include <cstdint>
+
+#include "fe95/lru.h"
+#include "fe95/miauth/session.h"
+#include "plugin.h"
+
+namespace fe95::plugin {
+
+class BtattInput {
+public:
+  static constexpr std::size_t kMaxLinks = 512;
+
+  static void want_fields(GArray* wanted);
+  // Feeds one frame's connection events and ATT PDU to the tracker (first pass only).
+  // forced_value: the value Decode As handed over, when btatt showed none.
+  void read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* forced_value, miauth::Tracker& tracker);
+
+private:
+  struct Link final : miauth::Discovery {
+    std::uint64_t serial = 0;
+    std::optional<BdAddr> peer;
+    std::int64_t connected_ns = 0;
+    std::uint16_t token = 0;        // value handle of 0x0001 in service 0xFE95, from btatt's fields
+    // The handle of the outstanding request per requester (0: sent by the host, 1: received) and
+    // of the outstanding indication per sender: their responses and confirmations carry none.
+    std::uint16_t request[2] = {0, 0};
+    std::uint16_t indication[2] = {0, 0};
+    [[nodiscard]] std::uint16_t token_handle() const override { return token; }
+  };
+  Link& link(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns);
+  void end(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns, miauth::EndReason why);
+
+  LruMap<Link> links_{kMaxLinks};
+  std::uint64_t next_serial_ = 1;
+};
+
+}  // namespace fe95::plugin

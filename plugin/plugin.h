@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The Wireshark plugin's parts, shared between its files (not exported):
+//   plugin.cc          the four exported symbols and registration
+//   fields.cc          reading other dissectors' fields; adding generated items
+//   keys_uat.cc        the key table (UAT, same format as fe95 --keys) and the token preference
+//   btatt_input.cc     btatt's and bthci's fields -> the tracker's narrow miauth::Input, per link
+//   packet-miauth.cc   the MiAuth postdissector: hf/ett/ei, the per-frame store, tree and columns
+//   packet-mibeacon.cc the MiBeacon postdissector
+// The core (fe95core) does the protocol; this is the front end. No C++ exception crosses into
+// Wireshark: every entry point catches, and Wireshark calls that may longjmp run on copies.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+extern "C" {
+#include <epan/expert.h>
+#include <epan/packet.h>
+#include <epan/prefs.h>
+#include <epan/proto.h>
+#include <epan/uat.h>
+}
+
+#include "fe95/keys.h"
+
+namespace fe95::plugin {
+
+// ---- keys_uat.cc ----
+// Registers the key table and the token preference on the MiAuth module.
+void register_keys(module_t* mod);
+// Everything configured, loaded into a fresh store (at each capture's start).
+void load_configured_keys(KeyStore& keys);
+
+// The one key store of a capture, shared by MiAuth and MiBeacon (an advert's product id serves a
+// register; a register's beacon key serves the adverts). Reset at each capture's start.
+KeyStore& keys();
+void reset_keys();
+
+// ---- reading other dissectors' fields (the tree is primed by set_postdissector_wanted_hfids) ----
+std::vector<field_info*> fields(proto_tree* tree, int hf);
+bool uint_field(proto_tree* tree, int hf, std::uint32_t& out);
+Bytes field_bytes(const field_info* fi);
+// The ids of a filter name and of every field registered under the same name.
+void want_field(const char* name, int& id, GArray* wanted);
+// Generated items (no bytes of the frame behind them: nothing here can throw).
+proto_item* add_str(proto_tree* t, int hf, const std::string& v);
+proto_item* add_uint(proto_tree* t, int hf, std::uint32_t v);
+proto_item* add_bytes(proto_tree* t, int hf, const Bytes& v);
+
+// ---- packet-miauth.cc / packet-mibeacon.cc ----
+void register_miauth();
+void handoff_miauth();
+void register_mibeacon();
+void handoff_mibeacon();
+extern int proto_miauth;
+
+}  // namespace fe95::plugin
