@@ -50,6 +50,7 @@ public:
     if (ev.service) w.key("service").plain(ev.service->uuid.str());
     if (ev.attribute) w.key("uuid").plain(ev.attribute->uuid.str());
     if (ev.request) w.key("request_frame").number(ev.request->frame);
+    if (ev.request && ev.request->type.len) w.key("attribute_type").plain(ev.request->type.str());
     if (p.opcode == att::kMtuRsp) w.key("mtu").number(std::uint64_t{ev.conn.mtu});
     if (ev.conn.known) w.key("peer").plain(ev.conn.peer.str());
     w.end_object();
