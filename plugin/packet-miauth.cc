@@ -25,19 +25,19 @@ namespace {
 
 using namespace fe95::miauth;
 
-int ett_miauth = -1, ett_session = -1, ett_finding = -1;
-int hf_kind = -1, hf_step = -1, hf_handle = -1, hf_value = -1, hf_plaintext = -1, hf_what = -1, hf_token = -1,
-    hf_token_source = -1, hf_session_key = -1, hf_tick = -1, hf_product_id = -1, hf_product_id_source = -1,
-    hf_model = -1, hf_status = -1, hf_device = -1, hf_session_frame = -1;
-int hf_session = -1, hf_session_kind = -1, hf_session_status = -1, hf_session_end = -1, hf_session_first = -1,
-    hf_session_last = -1, hf_session_device = -1, hf_session_token = -1, hf_firmware = -1, hf_device_id = -1,
-    hf_beacon_key = -1, hf_bond = -1;
-int hf_diagnostic = -1, hf_diagnostic_frame = -1;
+int ett_miauth = -1, ett_miauth_session = -1, ett_miauth_finding = -1;
+int hf_miauth_kind = -1, hf_miauth_step = -1, hf_miauth_handle = -1, hf_miauth_value = -1, hf_miauth_plaintext = -1, hf_miauth_what = -1, hf_miauth_token = -1,
+    hf_miauth_token_source = -1, hf_miauth_session_key = -1, hf_miauth_tick = -1, hf_miauth_product_id = -1, hf_miauth_product_id_source = -1,
+    hf_miauth_model = -1, hf_miauth_status = -1, hf_miauth_device = -1, hf_miauth_session_frame = -1;
+int hf_miauth_session = -1, hf_miauth_session_kind = -1, hf_miauth_session_status = -1, hf_miauth_session_end = -1, hf_miauth_session_first = -1,
+    hf_miauth_session_last = -1, hf_miauth_session_device = -1, hf_miauth_session_token = -1, hf_miauth_firmware = -1, hf_miauth_device_id = -1,
+    hf_miauth_beacon_key = -1, hf_miauth_bond = -1;
+int hf_miauth_diagnostic = -1, hf_miauth_diagnostic_frame = -1;
 
 // Status experts (once per session, at its summary) and one expert per finding code, registered
 // from the diagnostics table and looked up by the code's index.
-expert_field ei_verified = EI_INIT, ei_failed = EI_INIT, ei_other_token = EI_INIT, ei_incomplete = EI_INIT,
-             ei_no_token = EI_INIT;
+expert_field ei_miauth_verified = EI_INIT, ei_miauth_failed = EI_INIT, ei_miauth_other_token = EI_INIT, ei_miauth_incomplete = EI_INIT,
+             ei_miauth_no_token = EI_INIT;
 std::vector<expert_field> ei_codes;
 
 // ---- the per-frame store, written on the first pass ----
@@ -113,7 +113,7 @@ private:
     frames_[current_].steps.push_back(std::move(v));
   }
   void on_finding(const Session& s, const Finding& f) override {
-    frames_[current_].findings.push_back({s.first_frame, f.code, f.message, f.frames});
+    frames_[current_].findings.push_back({s.first_frame, f.code, describe(f), f.frames});
   }
   void on_session(const Session& s) override {
     SessionView v;
@@ -158,24 +158,24 @@ proto_item* add_hex(proto_tree* t, int hf, const std::array<std::uint8_t, N>& v)
 
 expert_field* status_expert(Status s) {
   switch (s) {
-    case Status::verified: return &ei_verified;
-    case Status::failed: return &ei_failed;
-    case Status::other_token: return &ei_other_token;
-    case Status::incomplete: return &ei_incomplete;
-    case Status::no_token: return &ei_no_token;
+    case Status::verified: return &ei_miauth_verified;
+    case Status::failed: return &ei_miauth_failed;
+    case Status::other_token: return &ei_miauth_other_token;
+    case Status::incomplete: return &ei_miauth_incomplete;
+    case Status::no_token: return &ei_miauth_no_token;
   }
-  return &ei_incomplete;
+  return &ei_miauth_incomplete;
 }
 
 std::string show_step(proto_tree* t, const StepView& v) {
-  add_str(t, hf_kind, kind_name(v.kind));
-  add_str(t, hf_step, step_name(v.step));
-  add_uint(t, hf_handle, v.handle);
-  add_bytes(t, hf_value, v.value);
-  if (!v.plaintext.empty()) add_bytes(t, hf_plaintext, v.plaintext);
-  if (v.what != Protected::none) add_str(t, hf_what, protected_name(v.what));
-  if (!v.device.empty()) add_str(t, hf_device, v.device);
-  add_uint(t, hf_session_frame, static_cast<std::uint32_t>(v.session));
+  add_str(t, hf_miauth_kind, kind_name(v.kind));
+  add_str(t, hf_miauth_step, step_name(v.step));
+  add_uint(t, hf_miauth_handle, v.handle);
+  add_bytes(t, hf_miauth_value, v.value);
+  if (!v.plaintext.empty()) add_bytes(t, hf_miauth_plaintext, v.plaintext);
+  if (v.what != Protected::none) add_str(t, hf_miauth_what, protected_name(v.what));
+  if (!v.device.empty()) add_str(t, hf_miauth_device, v.device);
+  add_uint(t, hf_miauth_session_frame, static_cast<std::uint32_t>(v.session));
   std::string info = std::string("Mi auth ") + kind_name(v.kind) + " " + step_name(v.step);
   if (v.what == Protected::firmware || v.what == Protected::device_id) {
     std::string text(v.plaintext.begin(), v.plaintext.end());
@@ -183,49 +183,49 @@ std::string show_step(proto_tree* t, const StepView& v) {
     info += " \"" + text + "\"";
   }
   if (v.token) {
-    add_hex(t, hf_token, *v.token);
-    add_str(t, hf_token_source, source_name(*v.token_source));
+    add_hex(t, hf_miauth_token, *v.token);
+    add_str(t, hf_miauth_token_source, source_name(*v.token_source));
     if (v.step == Step::t1 || v.step == Step::t2 || v.step == Step::challenge) info += ", token " + to_hex(*v.token);
   }
-  if (v.tick) add_hex(t, hf_tick, *v.tick);
-  if (v.session_key) add_hex(t, hf_session_key, *v.session_key);
+  if (v.tick) add_hex(t, hf_miauth_tick, *v.tick);
+  if (v.session_key) add_hex(t, hf_miauth_session_key, *v.session_key);
   if (v.product_id) {
-    add_uint(t, hf_product_id, *v.product_id);
-    add_str(t, hf_product_id_source, source_name(*v.pid_source));
-    if (const char* m = product_name(*v.product_id)) add_str(t, hf_model, m);
+    add_uint(t, hf_miauth_product_id, *v.product_id);
+    add_str(t, hf_miauth_product_id_source, source_name(*v.pid_source));
+    if (const char* m = product_name(*v.product_id)) add_str(t, hf_miauth_model, m);
   }
   if (v.status) {
-    add_str(t, hf_status, status_name(*v.status));
+    add_str(t, hf_miauth_status, status_name(*v.status));
     info += std::string(" [") + status_name(*v.status) + "]";
   }
   return info;
 }
 
 std::string show_session(packet_info* pinfo, proto_tree* tree, const SessionView& v) {
-  proto_item* si = add_str(tree, hf_session, std::string(kind_name(v.kind)) + " " + status_name(v.status));
-  proto_tree* t = proto_item_add_subtree(si, ett_session);
-  add_str(t, hf_session_kind, kind_name(v.kind));
-  proto_item* st = add_str(t, hf_session_status, status_name(v.status));
+  proto_item* si = add_str(tree, hf_miauth_session, std::string(kind_name(v.kind)) + " " + status_name(v.status));
+  proto_tree* t = proto_item_add_subtree(si, ett_miauth_session);
+  add_str(t, hf_miauth_session_kind, kind_name(v.kind));
+  proto_item* st = add_str(t, hf_miauth_session_status, status_name(v.status));
   expert_add_info_format(pinfo, st, status_expert(v.status), "Mi auth %s session (frames %llu-%llu): %s",
                          kind_name(v.kind), static_cast<unsigned long long>(v.first),
                          static_cast<unsigned long long>(v.last), status_name(v.status));
-  add_str(t, hf_session_end, end_reason_name(v.end));
-  add_uint(t, hf_session_first, static_cast<std::uint32_t>(v.first));
-  add_uint(t, hf_session_last, static_cast<std::uint32_t>(v.last));
-  if (!v.device.empty()) add_str(t, hf_session_device, v.device);
-  if (v.token) add_hex(t, hf_session_token, *v.token);
-  if (v.firmware) add_str(t, hf_firmware, *v.firmware);
-  if (v.device_id) add_str(t, hf_device_id, *v.device_id);
-  if (v.beacon_key) add_hex(t, hf_beacon_key, *v.beacon_key);
-  if (v.bond) add_str(t, hf_bond, *v.bond ? "ok" : "failed");
+  add_str(t, hf_miauth_session_end, end_reason_name(v.end));
+  add_uint(t, hf_miauth_session_first, static_cast<std::uint32_t>(v.first));
+  add_uint(t, hf_miauth_session_last, static_cast<std::uint32_t>(v.last));
+  if (!v.device.empty()) add_str(t, hf_miauth_session_device, v.device);
+  if (v.token) add_hex(t, hf_miauth_session_token, *v.token);
+  if (v.firmware) add_str(t, hf_miauth_firmware, *v.firmware);
+  if (v.device_id) add_str(t, hf_miauth_device_id, *v.device_id);
+  if (v.beacon_key) add_hex(t, hf_miauth_beacon_key, *v.beacon_key);
+  if (v.bond) add_str(t, hf_miauth_bond, *v.bond ? "ok" : "failed");
   return std::string("Mi auth ") + kind_name(v.kind) + " session ended (" + end_reason_name(v.end) + "): " +
          status_name(v.status);
 }
 
 void show_finding(packet_info* pinfo, proto_tree* tree, const FindingView& f) {
-  proto_item* fi = add_str(tree, hf_diagnostic, code_name(f.code));
-  proto_tree* t = proto_item_add_subtree(fi, ett_finding);
-  for (auto frame : f.frames) add_uint(t, hf_diagnostic_frame, static_cast<std::uint32_t>(frame));
+  proto_item* fi = add_str(tree, hf_miauth_diagnostic, code_name(f.code));
+  proto_tree* t = proto_item_add_subtree(fi, ett_miauth_finding);
+  for (auto frame : f.frames) add_uint(t, hf_miauth_diagnostic_frame, static_cast<std::uint32_t>(frame));
   expert_add_info_format(pinfo, fi, &ei_codes[static_cast<std::size_t>(f.code)], "%s: %s", code_name(f.code),
                          f.message.c_str());
 }
@@ -286,49 +286,49 @@ int expert_severity(Severity s) {
 
 void register_miauth() {
   static hf_register_info hf[] = {
-      {&hf_kind, {"Session kind", "miauth.kind", FT_STRING, BASE_NONE, nullptr, 0, "register or login", HFILL}},
-      {&hf_step, {"Step", "miauth.step", FT_STRING, BASE_NONE, nullptr, 0, "register_start, t1, t2, register_end, login_start, challenge, response, confirmation, bond_result, encrypted_read, encrypted_write, product_id_read", HFILL}},
-      {&hf_handle, {"Handle", "miauth.handle", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
-      {&hf_value, {"Value", "miauth.value", FT_BYTES, BASE_NONE, nullptr, 0, "as on the wire", HFILL}},
-      {&hf_plaintext, {"Plaintext", "miauth.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_what, {"Decrypted value", "miauth.what", FT_STRING, BASE_NONE, nullptr, 0, "firmware, device_id, beacon_key, wifi", HFILL}},
-      {&hf_token, {"Token", "miauth.token", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_token_source, {"Token source", "miauth.token_source", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_session_key, {"Session key", "miauth.session_key", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_tick, {"Tick", "miauth.tick", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_product_id, {"Product id", "miauth.product_id", FT_UINT16, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_product_id_source, {"Product id source", "miauth.product_id_source", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_model, {"Model", "miauth.model", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_status, {"Status", "miauth.status", FT_STRING, BASE_NONE, nullptr, 0, "the step's session status, where definite at this frame", HFILL}},
-      {&hf_device, {"Device", "miauth.device", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_session_frame, {"Session start", "miauth.session_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
-      {&hf_session, {"Session ended", "miauth.session", FT_STRING, BASE_NONE, nullptr, 0, "a session that ended at this frame", HFILL}},
-      {&hf_session_kind, {"Kind", "miauth.session.kind", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_session_status, {"Status", "miauth.session.status", FT_STRING, BASE_NONE, nullptr, 0, "verified, failed, other_token, incomplete, no_token", HFILL}},
-      {&hf_session_end, {"Ended by", "miauth.session_end", FT_STRING, BASE_NONE, nullptr, 0, "next_session, disconnect, end_of_capture, link_dropped", HFILL}},
-      {&hf_session_first, {"First frame", "miauth.session.first_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
-      {&hf_session_last, {"Last frame", "miauth.session.last_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
-      {&hf_session_device, {"Device", "miauth.session.device", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_session_token, {"Token", "miauth.session.token", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_firmware, {"Firmware", "miauth.firmware", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_device_id, {"Device id", "miauth.device_id", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_beacon_key, {"Beacon key", "miauth.beacon_key", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_bond, {"Bond result", "miauth.bond", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_diagnostic, {"Diagnostic", "miauth.diagnostic", FT_STRING, BASE_NONE, nullptr, 0, "a finding's code (README, Diagnostics)", HFILL}},
-      {&hf_diagnostic_frame, {"Frame", "miauth.diagnostic.frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "a frame the finding concerns", HFILL}},
+      {&hf_miauth_kind, {"Session kind", "miauth.kind", FT_STRING, BASE_NONE, nullptr, 0, "register or login", HFILL}},
+      {&hf_miauth_step, {"Step", "miauth.step", FT_STRING, BASE_NONE, nullptr, 0, "register_start, t1, t2, register_end, login_start, challenge, response, confirmation, bond_result, encrypted_read, encrypted_write, product_id_read", HFILL}},
+      {&hf_miauth_handle, {"Handle", "miauth.handle", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_value, {"Value", "miauth.value", FT_BYTES, BASE_NONE, nullptr, 0, "as on the wire", HFILL}},
+      {&hf_miauth_plaintext, {"Plaintext", "miauth.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_what, {"Decrypted value", "miauth.what", FT_STRING, BASE_NONE, nullptr, 0, "firmware, device_id, beacon_key, wifi", HFILL}},
+      {&hf_miauth_token, {"Token", "miauth.token", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_token_source, {"Token source", "miauth.token_source", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_session_key, {"Session key", "miauth.session_key", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_tick, {"Tick", "miauth.tick", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_product_id, {"Product id", "miauth.product_id", FT_UINT16, BASE_DEC, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_product_id_source, {"Product id source", "miauth.product_id_source", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_model, {"Model", "miauth.model", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_status, {"Status", "miauth.status", FT_STRING, BASE_NONE, nullptr, 0, "the step's session status, where definite at this frame", HFILL}},
+      {&hf_miauth_device, {"Device", "miauth.device", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_session_frame, {"Session start", "miauth.session_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
+      {&hf_miauth_session, {"Session ended", "miauth.session", FT_STRING, BASE_NONE, nullptr, 0, "a session that ended at this frame", HFILL}},
+      {&hf_miauth_session_kind, {"Kind", "miauth.session.kind", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_session_status, {"Status", "miauth.session.status", FT_STRING, BASE_NONE, nullptr, 0, "verified, failed, other_token, incomplete, no_token", HFILL}},
+      {&hf_miauth_session_end, {"Ended by", "miauth.session_end", FT_STRING, BASE_NONE, nullptr, 0, "next_session, disconnect, end_of_capture, link_dropped", HFILL}},
+      {&hf_miauth_session_first, {"First frame", "miauth.session.first_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
+      {&hf_miauth_session_last, {"Last frame", "miauth.session.last_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
+      {&hf_miauth_session_device, {"Device", "miauth.session.device", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_session_token, {"Token", "miauth.session.token", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_firmware, {"Firmware", "miauth.firmware", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_device_id, {"Device id", "miauth.device_id", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_beacon_key, {"Beacon key", "miauth.beacon_key", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_bond, {"Bond result", "miauth.bond", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_diagnostic, {"Diagnostic", "miauth.diagnostic", FT_STRING, BASE_NONE, nullptr, 0, "a finding's code (README, Diagnostics)", HFILL}},
+      {&hf_miauth_diagnostic_frame, {"Frame", "miauth.diagnostic.frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "a frame the finding concerns", HFILL}},
   };
-  static int* ett[] = {&ett_miauth, &ett_session, &ett_finding};
+  static int* ett[] = {&ett_miauth, &ett_miauth_session, &ett_miauth_finding};
   proto_miauth = proto_register_protocol("Xiaomi Mi Auth (FE95)", "MiAuth", "miauth");
   proto_register_field_array(proto_miauth, hf, G_N_ELEMENTS(hf));
   proto_register_subtree_array(ett, G_N_ELEMENTS(ett));
 
   // Experts: the session statuses, then one per finding code of the diagnostics table.
   static std::vector<ei_register_info> ei = {
-      {&ei_verified, {"miauth.verified", PI_SECURITY, PI_CHAT, "Mi auth session verified", EXPFILL}},
-      {&ei_failed, {"miauth.failed", PI_SECURITY, PI_ERROR, "Mi auth verification failed", EXPFILL}},
-      {&ei_other_token, {"miauth.other_token", PI_SECURITY, PI_WARN, "The device holds another token", EXPFILL}},
-      {&ei_incomplete, {"miauth.incomplete", PI_SEQUENCE, PI_WARN, "Mi auth session incomplete", EXPFILL}},
-      {&ei_no_token, {"miauth.no_token", PI_SECURITY, PI_NOTE, "No token to verify the login with", EXPFILL}},
+      {&ei_miauth_verified, {"miauth.verified", PI_SECURITY, PI_CHAT, "Mi auth session verified", EXPFILL}},
+      {&ei_miauth_failed, {"miauth.failed", PI_SECURITY, PI_ERROR, "Mi auth verification failed", EXPFILL}},
+      {&ei_miauth_other_token, {"miauth.other_token", PI_SECURITY, PI_WARN, "The device holds another token", EXPFILL}},
+      {&ei_miauth_incomplete, {"miauth.incomplete", PI_SEQUENCE, PI_WARN, "Mi auth session incomplete", EXPFILL}},
+      {&ei_miauth_no_token, {"miauth.no_token", PI_SECURITY, PI_NOTE, "No token to verify the login with", EXPFILL}},
   };
   static std::vector<std::string> names;
   const auto codes = all_codes();

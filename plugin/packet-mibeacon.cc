@@ -16,13 +16,13 @@ namespace fe95::plugin {
 namespace {
 
 int proto_mibeacon = -1;
-int ett_mibeacon = -1, ett_object = -1;
-int hf_mb_product_id = -1, hf_mb_model = -1, hf_mb_counter = -1, hf_mb_version = -1, hf_mb_encrypted = -1,
-    hf_mb_fc = -1, hf_mb_mac = -1, hf_mb_status = -1, hf_mb_reason = -1, hf_mb_plaintext = -1, hf_mb_object_id = -1,
-    hf_mb_object_name = -1, hf_mb_object_data = -1, hf_mb_temperature = -1, hf_mb_humidity = -1, hf_mb_battery = -1,
-    hf_mb_illuminance = -1, hf_mb_moisture = -1, hf_mb_conductivity = -1, hf_mb_retransmission = -1,
-    hf_mb_capability = -1, hf_mb_io_capability = -1;
-expert_field ei_mb_wrong_key = EI_INIT, ei_mb_malformed = EI_INIT;
+int ett_mibeacon = -1, ett_mibeacon_object = -1;
+int hf_mibeacon_product_id = -1, hf_mibeacon_model = -1, hf_mibeacon_counter = -1, hf_mibeacon_version = -1, hf_mibeacon_encrypted = -1,
+    hf_mibeacon_fc = -1, hf_mibeacon_mac = -1, hf_mibeacon_status = -1, hf_mibeacon_reason = -1, hf_mibeacon_plaintext = -1, hf_mibeacon_object_id = -1,
+    hf_mibeacon_object_name = -1, hf_mibeacon_object_data = -1, hf_mibeacon_temperature = -1, hf_mibeacon_humidity = -1, hf_mibeacon_battery = -1,
+    hf_mibeacon_illuminance = -1, hf_mibeacon_moisture = -1, hf_mibeacon_conductivity = -1, hf_mibeacon_retransmission = -1,
+    hf_mibeacon_capability = -1, hf_mibeacon_io_capability = -1;
+expert_field ei_mibeacon_wrong_key = EI_INIT, ei_mibeacon_malformed = EI_INIT;
 int hf_service_data = -1, hf_evt_bd_addr = -1;
 
 struct Beacon {
@@ -87,31 +87,31 @@ void show(const std::vector<Beacon>& beacons, packet_info* pinfo, proto_tree* tr
     proto_item* ti = proto_tree_add_item(tree, proto_mibeacon, nullptr, 0, 0, ENC_NA);
     proto_tree* t = proto_item_add_subtree(ti, ett_mibeacon);
     proto_item_append_text(ti, ": product id %u, v%u, %s", f.product_id, f.fc.version(), mibeacon::status_name(f.status));
-    add_uint(t, hf_mb_fc, f.fc.raw);
-    add_uint(t, hf_mb_product_id, f.product_id);
-    if (const char* m = product_name(f.product_id)) add_str(t, hf_mb_model, m);
-    add_uint(t, hf_mb_counter, f.counter);
-    add_uint(t, hf_mb_version, f.fc.version());
-    proto_item_set_generated(proto_tree_add_boolean(t, hf_mb_encrypted, nullptr, 0, 0, f.fc.encrypted()));
-    if (f.mac) add_str(t, hf_mb_mac, f.mac->str());
-    if (f.capability) add_uint(t, hf_mb_capability, *f.capability);
-    if (f.io_capability) add_uint(t, hf_mb_io_capability, *f.io_capability);
-    proto_item* si = add_str(t, hf_mb_status, mibeacon::status_name(f.status));
-    if (!f.reason.empty()) add_str(t, hf_mb_reason, f.reason);
-    if (f.status == mibeacon::Status::wrong_key) expert_add_info(pinfo, si, &ei_mb_wrong_key);
-    if (f.status == mibeacon::Status::malformed) expert_add_info_format(pinfo, si, &ei_mb_malformed, "%s", f.reason.c_str());
-    if (!f.plaintext.empty()) add_bytes(t, hf_mb_plaintext, f.plaintext);
-    proto_item_set_generated(proto_tree_add_boolean(t, hf_mb_retransmission, nullptr, 0, 0, b.retransmission));
+    add_uint(t, hf_mibeacon_fc, f.fc.raw);
+    add_uint(t, hf_mibeacon_product_id, f.product_id);
+    if (const char* m = product_name(f.product_id)) add_str(t, hf_mibeacon_model, m);
+    add_uint(t, hf_mibeacon_counter, f.counter);
+    add_uint(t, hf_mibeacon_version, f.fc.version());
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_mibeacon_encrypted, nullptr, 0, 0, f.fc.encrypted()));
+    if (f.mac) add_str(t, hf_mibeacon_mac, f.mac->str());
+    if (f.capability) add_uint(t, hf_mibeacon_capability, *f.capability);
+    if (f.io_capability) add_uint(t, hf_mibeacon_io_capability, *f.io_capability);
+    proto_item* si = add_str(t, hf_mibeacon_status, mibeacon::status_name(f.status));
+    if (!f.reason.empty()) add_str(t, hf_mibeacon_reason, f.reason);
+    if (f.status == mibeacon::Status::wrong_key) expert_add_info(pinfo, si, &ei_mibeacon_wrong_key);
+    if (f.status == mibeacon::Status::malformed) expert_add_info_format(pinfo, si, &ei_mibeacon_malformed, "%s", f.reason.c_str());
+    if (!f.plaintext.empty()) add_bytes(t, hf_mibeacon_plaintext, f.plaintext);
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_mibeacon_retransmission, nullptr, 0, 0, b.retransmission));
     for (const auto& o : f.objects) {
-      proto_item* oi = add_uint(t, hf_mb_object_id, o.id);
-      proto_tree* ot = proto_item_add_subtree(oi, ett_object);
-      if (o.name) add_str(ot, hf_mb_object_name, o.name);
-      add_bytes(ot, hf_mb_object_data, o.data);
+      proto_item* oi = add_uint(t, hf_mibeacon_object_id, o.id);
+      proto_tree* ot = proto_item_add_subtree(oi, ett_mibeacon_object);
+      if (o.name) add_str(ot, hf_mibeacon_object_name, o.name);
+      add_bytes(ot, hf_mibeacon_object_data, o.data);
       for (const auto& v : o.values) {
         const std::string n = v.name;
-        const int hf = n == "temperature" ? hf_mb_temperature : n == "humidity" ? hf_mb_humidity : n == "battery" ? hf_mb_battery
-                       : n == "illuminance" ? hf_mb_illuminance : n == "moisture" ? hf_mb_moisture
-                       : n == "conductivity" ? hf_mb_conductivity : -1;
+        const int hf = n == "temperature" ? hf_mibeacon_temperature : n == "humidity" ? hf_mibeacon_humidity : n == "battery" ? hf_mibeacon_battery
+                       : n == "illuminance" ? hf_mibeacon_illuminance : n == "moisture" ? hf_mibeacon_moisture
+                       : n == "conductivity" ? hf_mibeacon_conductivity : -1;
         if (hf >= 0) proto_item_set_generated(proto_tree_add_double(ot, hf, nullptr, 0, 0, v.value));
       }
     }
@@ -138,33 +138,33 @@ int dissect(tvbuff_t*, packet_info* pinfo, proto_tree* tree, void*) {
 
 void register_mibeacon() {
   static hf_register_info hf_mb[] = {
-      {&hf_mb_fc, {"Frame control", "mibeacon.frame_control", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_product_id, {"Product id", "mibeacon.product_id", FT_UINT16, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_model, {"Model", "mibeacon.model", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_counter, {"Frame counter", "mibeacon.counter", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_version, {"Version", "mibeacon.version", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_encrypted, {"Encrypted", "mibeacon.encrypted", FT_BOOLEAN, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_mac, {"MAC", "mibeacon.mac", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_capability, {"Capability", "mibeacon.capability", FT_UINT8, BASE_HEX, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_io_capability, {"I/O capability", "mibeacon.io_capability", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_status, {"Status", "mibeacon.status", FT_STRING, BASE_NONE, nullptr, 0, "plain, decrypted, encrypted_no_key, wrong_key, malformed", HFILL}},
-      {&hf_mb_reason, {"Reason", "mibeacon.reason", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_plaintext, {"Plaintext", "mibeacon.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_retransmission, {"Retransmission", "mibeacon.retransmission", FT_BOOLEAN, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_object_id, {"Object", "mibeacon.object", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_object_name, {"Object name", "mibeacon.object.name", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_object_data, {"Object data", "mibeacon.object.data", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_temperature, {"Temperature (°C)", "mibeacon.temperature", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_humidity, {"Humidity (%)", "mibeacon.humidity", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_battery, {"Battery (%)", "mibeacon.battery", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_illuminance, {"Illuminance (lx)", "mibeacon.illuminance", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_moisture, {"Moisture (%)", "mibeacon.moisture", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mb_conductivity, {"Conductivity (µS/cm)", "mibeacon.conductivity", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_fc, {"Frame control", "mibeacon.frame_control", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_product_id, {"Product id", "mibeacon.product_id", FT_UINT16, BASE_DEC, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_model, {"Model", "mibeacon.model", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_counter, {"Frame counter", "mibeacon.counter", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_version, {"Version", "mibeacon.version", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_encrypted, {"Encrypted", "mibeacon.encrypted", FT_BOOLEAN, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_mac, {"MAC", "mibeacon.mac", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_capability, {"Capability", "mibeacon.capability", FT_UINT8, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_io_capability, {"I/O capability", "mibeacon.io_capability", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_status, {"Status", "mibeacon.status", FT_STRING, BASE_NONE, nullptr, 0, "plain, decrypted, encrypted_no_key, wrong_key, malformed", HFILL}},
+      {&hf_mibeacon_reason, {"Reason", "mibeacon.reason", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_plaintext, {"Plaintext", "mibeacon.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_retransmission, {"Retransmission", "mibeacon.retransmission", FT_BOOLEAN, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_object_id, {"Object", "mibeacon.object", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_object_name, {"Object name", "mibeacon.object.name", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_object_data, {"Object data", "mibeacon.object.data", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_temperature, {"Temperature (°C)", "mibeacon.temperature", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_humidity, {"Humidity (%)", "mibeacon.humidity", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_battery, {"Battery (%)", "mibeacon.battery", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_illuminance, {"Illuminance (lx)", "mibeacon.illuminance", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_moisture, {"Moisture (%)", "mibeacon.moisture", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_conductivity, {"Conductivity (µS/cm)", "mibeacon.conductivity", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
   };
-  static int* ett[] = {&ett_mibeacon, &ett_object};
+  static int* ett[] = {&ett_mibeacon, &ett_mibeacon_object};
   static ei_register_info ei[] = {
-      {&ei_mb_wrong_key, {"mibeacon.wrong_key", PI_DECRYPTION, PI_WARN, "MiBeacon key does not fit", EXPFILL}},
-      {&ei_mb_malformed, {"mibeacon.malformed", PI_MALFORMED, PI_WARN, "Malformed MiBeacon frame", EXPFILL}},
+      {&ei_mibeacon_wrong_key, {"mibeacon.wrong_key", PI_DECRYPTION, PI_WARN, "MiBeacon key does not fit", EXPFILL}},
+      {&ei_mibeacon_malformed, {"mibeacon.malformed", PI_MALFORMED, PI_WARN, "Malformed MiBeacon frame", EXPFILL}},
   };
   proto_mibeacon = proto_register_protocol("Xiaomi MiBeacon (FE95 advertising)", "MiBeacon", "mibeacon");
   proto_register_field_array(proto_mibeacon, hf_mb, G_N_ELEMENTS(hf_mb));

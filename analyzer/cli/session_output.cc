@@ -100,7 +100,7 @@ void write_session(std::string& out, const std::string& file_json, const Session
   }
   w.end_array().key("diagnostics").begin_array();
   for (const auto& f : s.findings) {
-    w.begin_object().key("code").plain(code_name(f.code)).key("message").text(f.message).key("frames").begin_array();
+    w.begin_object().key("code").plain(code_name(f.code)).key("message").text(miauth::describe(f)).key("frames").begin_array();
     for (auto fr : f.frames) w.number(fr);
     w.end_array().end_object();
   }
@@ -249,7 +249,7 @@ void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
         for (const auto& fd : s->findings) {
           std::string frames;
           for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
-          std::fprintf(out, "      ! %s [frames %s]: %s%s\n", code_name(fd.code), frames.c_str(), fd.message.c_str(),
+          std::fprintf(out, "      ! %s [frames %s]: %s%s\n", code_name(fd.code), frames.c_str(), miauth::describe(fd).c_str(),
                        fd.code == Code::no_device_address ? " (pass --mac)" : "");
         }
       }

@@ -1,21 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The session machine: session starts, steps, resolution, conclusion (docs/PROTOCOL.md §4).
-#include "fe95/miauth/session.h"
-
 #include <algorithm>
 #include <cstring>
 
 #include "fe95/att.h"
+#include "fe95/miauth/session.h"
 #include "protected.h"
 
 namespace fe95::miauth {
 
 namespace {
 
-bool is_write(std::uint8_t op) { return op == att::kWriteReq || op == att::kWriteCmd; }
-bool is_notify(std::uint8_t op) { return op == att::kNotify || op == att::kIndicate; }
+bool is_write(std::uint8_t op) {
+  return op == att::kWriteReq || op == att::kWriteCmd;
+}
+bool is_notify(std::uint8_t op) {
+  return op == att::kNotify || op == att::kIndicate;
+}
 
-bool equals(ByteView v, const Word& w) { return v.size() == 4 && std::memcmp(v.data(), w.data(), 4) == 0; }
+bool equals(ByteView v, const Word& w) {
+  return v.size() == 4 && std::memcmp(v.data(), w.data(), 4) == 0;
+}
 
 Word word(ByteView v) {
   Word w{};
@@ -23,13 +28,35 @@ Word word(ByteView v) {
   return w;
 }
 
-std::string ms_text(std::int64_t ns) { return std::to_string(ns / 1000000) + " ms"; }
+// The one place a session's status is decided. While the session runs (ended = false), only what
+// no later PDU can change; at its end, everything. `candidates`: the tokens a login was tried with.
+Status decide_status(const Session& s, bool ended, std::size_t candidates) {
+  if (s.draft_order) return ended ? Status::failed : Status::incomplete;  // the device ignores it
+  if (s.kind == Kind::register_session) {
+    if (s.t2_verified && !*s.t2_verified) return Status::failed;
+    if (s.end_form == EndForm::mismatch) return Status::failed;
+    if (s.t2_verified && *s.t2_verified && (s.end_form == EndForm::encrypted || s.end_form == EndForm::plain))
+      return Status::verified;
+    if (!ended || !s.device || s.t1.empty() || s.t2.empty()) return Status::incomplete;
+    if (!s.t2_verified) return Status::failed;  // T2 there, but no product id to check it under
+    return Status::incomplete;                  // the client's final write never came
+  }
+  if (s.session_key && s.confirmation.size() >= 4)
+    return equals(rc4(*s.session_key, ByteView(s.confirmation).first(4)), kLoginConfirm) ? Status::verified
+                                                                                         : Status::failed;
+  if (!ended || s.challenge.empty() || s.response.empty()) return Status::incomplete;
+  if (!s.token) return candidates == 0 ? Status::no_token : Status::failed;
+  if (s.end_reason == EndReason::end_of_capture) return Status::incomplete;
+  return Status::other_token;  // the response fits the token; the device never confirms
+}
 
 }  // namespace
 
 void apply(KeyStore& keys, const Learned& l) {
-  if (l.token) keys.learn_token(l.mac, *l.token, l.product_id ? std::optional(l.product_id->first) : std::nullopt);
-  else if (l.product_id) keys.learn_product_id(l.mac, l.product_id->first, l.product_id->second);
+  if (l.token)
+    keys.learn_token(l.mac, *l.token, l.product_id ? std::optional(l.product_id->first) : std::nullopt);
+  else if (l.product_id)
+    keys.learn_product_id(l.mac, l.product_id->first, l.product_id->second);
   if (l.beacon_key) keys.learn_beacon_key(l.mac, *l.beacon_key);
 }
 
@@ -43,8 +70,8 @@ StepRecord& Tracker::add_step(Session& s, const Input& in, Step step) {
   return s.steps.back();
 }
 
-void Tracker::add_finding(Session& s, Code code, std::string message, std::vector<std::uint64_t> frames) {
-  s.findings.push_back({code, std::move(message), std::move(frames)});
+void Tracker::add_finding(Session& s, Finding f) {
+  s.findings.push_back(std::move(f));
   sink_.on_finding(s, s.findings.back());
 }
 
@@ -111,13 +138,12 @@ void Tracker::start(ConnState& st, const Input& in, Kind kind, bool draft) {
   st.session = std::move(s);
   Session& ss = *st.session;
   sink_.on_step(ss, ss.steps.back());
-  if (draft)
-    add_finding(ss, Code::draft_byte_order,
-                std::string("session start written in the 2019 draft's byte order (") + to_hex(ss.steps.back().value) +
-                    " instead of " +
-                    to_hex(kind == Kind::register_session ? ByteView(kRegisterStart) : ByteView(kLoginStart)) +
-                    "); the device ignores such a session",
-                {in.frame});
+  if (draft) {
+    Finding f{Code::draft_byte_order, {in.frame}};
+    f.value = ss.steps.back().value;
+    f.kind = kind;
+    add_finding(ss, std::move(f));
+  }
 }
 
 void Tracker::on_session_pdu(ConnState& st, const Input& p) {
@@ -191,8 +217,7 @@ void Tracker::on_session_pdu(ConnState& st, const Input& p) {
   // discovery any other read or write of the session is a candidate, kept only if its plaintext
   // has the expected form (decrypt_protected).
   const Protected known = protected_of(role);
-  const bool known_plain =
-      std::find(s.plain_handles.begin(), s.plain_handles.end(), p.handle) != s.plain_handles.end();
+  const bool known_plain = std::find(s.plain_handles.begin(), s.plain_handles.end(), p.handle) != s.plain_handles.end();
   if ((role == Role::unknown || known != Protected::none) && !known_plain && p.handle != s.token_handle &&
       p.handle != s.event_handle && !p.value.empty()) {
     if (p.opcode == att::kReadRsp) {
@@ -218,23 +243,17 @@ void Tracker::advance(ConnState& st, Session& s) {
                            (s.confirmation.empty() ? 0u : 1u) + (s.device ? 8u : 0u);
   if (seen != s.resolved_steps) {
     s.resolved_steps = seen;
-    if (s.kind == Kind::register_session) resolve_register(st, s);
-    else resolve_login(s);
+    if (s.kind == Kind::register_session)
+      resolve_register(st, s);
+    else
+      resolve_login(s);
   }
   if (s.token != before)
     for (auto& r : s.steps) r.tried = false;
   decrypt_protected(s);
   // The status as soon as it is definite (front ends that dissect in one pass show it at that
   // frame); conclude() settles the rest when the session ends.
-  if (s.kind == Kind::register_session) {
-    if (s.t2_verified && !*s.t2_verified) s.status = Status::failed;
-    else if (s.end_form == EndForm::mismatch) s.status = Status::failed;
-    else if (s.t2_verified && *s.t2_verified && (s.end_form == EndForm::encrypted || s.end_form == EndForm::plain))
-      s.status = Status::verified;
-  } else if (s.session_key && s.confirmation.size() >= 4) {
-    s.status = equals(rc4(*s.session_key, ByteView(s.confirmation).first(4)), kLoginConfirm) ? Status::verified
-                                                                                              : Status::failed;
-  }
+  s.status = decide_status(s, false, 0);
 }
 
 void Tracker::resolve_register(ConnState& st, Session& s) {
@@ -244,7 +263,8 @@ void Tracker::resolve_register(ConnState& st, Session& s) {
     // of (MAC, product id): a chance match is a 2^-96 event.
     for (const auto& [mac, pid] : keys_.advertised()) {  // at most KeyStore::kMaxDevices
       std::uint8_t x[12];
-      for (int i = 0; i < 12; ++i) x[i] = static_cast<std::uint8_t>(s.t1[static_cast<std::size_t>(i)] ^ s.t2[static_cast<std::size_t>(i)]);
+      for (int i = 0; i < 12; ++i)
+        x[i] = static_cast<std::uint8_t>(s.t1[static_cast<std::size_t>(i)] ^ s.t2[static_cast<std::size_t>(i)]);
       Bytes ks(12, 0);
       Rc4(mix_b(mac, pid)).apply(ks.data(), 12);
       if (std::equal(ks.begin(), ks.end(), x)) {
@@ -284,12 +304,13 @@ void Tracker::resolve_register(ConnState& st, Session& s) {
         s.product_id = s.product_id_matches.front();
         s.product_id_source = Source::search;
         ok = true;
-        if (claimed)
-          add_finding(s, Code::wrong_product_id,
-                      "T2 does not verify with product id " + std::to_string(*claimed) + " (from " +
-                          source_name(*claimed_source) + "); it verifies with " + std::to_string(*s.product_id) +
-                          ", which would have worked",
-                      {s.t1_frame, s.t2_frame});
+        if (claimed) {
+          Finding f{Code::wrong_product_id, {s.t1_frame, s.t2_frame}};
+          f.claimed_product_id = claimed;
+          f.claimed_source = claimed_source;
+          f.product_id = s.product_id;
+          add_finding(s, std::move(f));
+        }
       }
     }
     s.t2_verified = ok;
@@ -301,15 +322,19 @@ void Tracker::resolve_register(ConnState& st, Session& s) {
   // 3. The client's final write: rc4(token, 92 AB 54 FA), or the plain constant.
   if (s.token && s.end.size() == 4 && s.end_form == EndForm::none) {
     const Word expect = rc4<4>(*s.token, kRegisterEnd);
-    if (equals(s.end, expect)) s.end_form = EndForm::encrypted;
-    else if (equals(s.end, kRegisterEnd)) s.end_form = EndForm::plain;
-    else s.end_form = EndForm::mismatch;
+    if (equals(s.end, expect))
+      s.end_form = EndForm::encrypted;
+    else if (equals(s.end, kRegisterEnd))
+      s.end_form = EndForm::plain;
+    else
+      s.end_form = EndForm::mismatch;
     for (auto& r : s.steps)
       if (r.step == Step::register_end) r.plaintext = rc4(*s.token, r.value);
   }
   for (auto& r : s.steps) {
     if (r.step == Step::t1 && s.token) r.plaintext.assign(s.token->begin(), s.token->end());
-    if (r.step == Step::t2 && s.token && s.t2_verified && *s.t2_verified) r.plaintext.assign(s.token->begin(), s.token->end());
+    if (r.step == Step::t2 && s.token && s.t2_verified && *s.t2_verified)
+      r.plaintext.assign(s.token->begin(), s.token->end());
   }
 }
 
@@ -374,8 +399,10 @@ void Tracker::decrypt_protected(Session& s) {
     }
     r.what = what;
     r.plaintext = plain;
-    if (what == Protected::firmware) s.firmware = text_of(plain);
-    else if (what == Protected::device_id) s.device_id = text_of(plain);
+    if (what == Protected::firmware)
+      s.firmware = text_of(plain);
+    else if (what == Protected::device_id)
+      s.device_id = text_of(plain);
     else if (what == Protected::beacon_key && plain.size() == 12) {
       BeaconKey k{};
       std::copy(plain.begin(), plain.end(), k.begin());
@@ -388,45 +415,40 @@ void Tracker::decrypt_protected(Session& s) {
 
 void Tracker::conclude(ConnState& st, Session& s) {
   advance(st, s);
+  const auto candidates = keys_.tokens(s.device);
+  s.status = decide_status(s, true, candidates.size());
+  // Why: the findings that explain the status.
   auto cut = [&]() {
     if (s.end_reason != EndReason::disconnect && s.end_reason != EndReason::link_dropped) return;
-    std::string since = s.connected_ns ? ms_text(s.end_ns - s.connected_ns) + " after the connection"
-                                       : ms_text(s.end_ns - s.start_ns) + " after the session start";
-    add_finding(s, Code::cut_by_disconnect, "the link dropped " + since + ", before the session finished",
-                          {s.first_frame, s.last_frame});
+    Finding f{Code::cut_by_disconnect, {s.first_frame, s.last_frame}};
+    f.since_connection = s.connected_ns != 0;
+    f.ms = (s.end_ns - (s.connected_ns ? s.connected_ns : s.start_ns)) / 1000000;
+    add_finding(s, std::move(f));
   };
   if (s.kind == Kind::register_session) {
     if (s.draft_order) {
-      s.status = Status::failed;
+      // draft_byte_order, found at the start, says it all
     } else if (!s.device) {
-      s.status = Status::incomplete;
-      add_finding(s, Code::no_device_address,
-                            "the capture has no connection event for this link: the device address is needed to recover the token",
-                            {s.first_frame});
+      add_finding(s, {Code::no_device_address, {s.first_frame}});
     } else if (s.t1.empty() || s.t2.empty()) {
-      s.status = Status::incomplete;
       cut();
     } else if (!s.t2_verified || !*s.t2_verified) {
-      s.status = Status::failed;
-      add_finding(s, Code::t2_unverified,
-                            "T2 verifies under no product id for " + s.device->str() +
-                                ": the device answered for another address, or T1/T2 are not a register pair",
-                            {s.t1_frame, s.t2_frame});
+      Finding f{Code::t2_unverified, {s.t1_frame, s.t2_frame}};
+      f.mac = s.device;
+      add_finding(s, std::move(f));
     } else if (s.end.empty()) {
-      s.status = Status::incomplete;
       cut();
     } else if (s.end_form == EndForm::mismatch) {
-      s.status = Status::failed;
       // Explain: which token did the client use?
       const BdAddr printed = s.device->reversed();
       const Token tr = token_from_t1(printed, *s.product_id, s.t1);
       bool explained = false;
       if (equals(s.end, rc4<4>(tr, kRegisterEnd))) {
-        add_finding(s, Code::client_mac_order,
-                              "the client mixed the MAC in printed order (" + printed.str() +
-                                  ") instead of over-the-air order; its token was " + to_hex(tr) +
-                                  ", the device holds " + to_hex(*s.token),
-                              {s.t1_frame, s.end_frame});
+        Finding f{Code::client_mac_order, {s.t1_frame, s.end_frame}};
+        f.mac = printed;
+        f.token = tr;
+        f.device_token = s.token;
+        add_finding(s, std::move(f));
         explained = true;
       }
       for (unsigned lo = 0; lo < 256 && !explained; ++lo) {
@@ -434,87 +456,64 @@ void Tracker::conclude(ConnState& st, Session& s) {
         if (lo == (*s.product_id & 0xff)) continue;
         const Token tc = token_from_t1(*s.device, pid, s.t1);
         if (equals(s.end, rc4<4>(tc, kRegisterEnd))) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "0x%02x", lo);
-          add_finding(s, Code::client_product_id,
-                                std::string("the client mixed with a wrong product id (low byte ") + buf +
-                                    "); the device is product id " + std::to_string(*s.product_id) +
-                                    ", which would have worked; the client's token was " + to_hex(tc),
-                                {s.t1_frame, s.t2_frame, s.end_frame});
+          Finding f{Code::client_product_id, {s.t1_frame, s.t2_frame, s.end_frame}};
+          f.low_byte = static_cast<std::uint8_t>(lo);
+          f.product_id = s.product_id;
+          f.token = tc;
+          add_finding(s, std::move(f));
           explained = true;
         }
       }
-      if (!explained)
-        add_finding(s, Code::register_end_mismatch,
-                              "the client's final write is neither rc4(token, 92ab54fa) nor the plain constant",
-                              {s.end_frame});
-    } else {
-      s.status = Status::verified;
-      if (s.end_form == EndForm::plain)
-        add_finding(s, Code::plain_register_end,
-                              "the client sent the register-end constant unencrypted (some kettle firmware accepts it)",
-                              {s.end_frame});
+      if (!explained) add_finding(s, {Code::register_end_mismatch, {s.end_frame}});
+    } else if (s.end_form == EndForm::plain) {
+      add_finding(s, {Code::plain_register_end, {s.end_frame}});
     }
   } else {
     if (s.draft_order) {
-      s.status = Status::failed;
+      // draft_byte_order, found at the start, says it all
     } else if (s.challenge.empty() || s.response.empty()) {
-      s.status = Status::incomplete;
       cut();
     } else if (!s.token) {
-      const auto candidates = keys_.tokens(s.device);
-      if (candidates.empty()) {
-        s.status = Status::no_token;
-      } else {
-        s.status = Status::failed;
+      if (!candidates.empty()) {
         // The draft derived a 4-byte key: token[0:4] ^ tick, with its constants big-endian.
         for (const auto& c : candidates) {
           const Word tick = rc4<4>(c.token, word(s.challenge));
-          const Word key4 = {static_cast<std::uint8_t>(c.token[0] ^ tick[0]), static_cast<std::uint8_t>(c.token[1] ^ tick[1]),
-                             static_cast<std::uint8_t>(c.token[2] ^ tick[2]), static_cast<std::uint8_t>(c.token[3] ^ tick[3])};
+          const Word key4 = {
+              static_cast<std::uint8_t>(c.token[0] ^ tick[0]), static_cast<std::uint8_t>(c.token[1] ^ tick[1]),
+              static_cast<std::uint8_t>(c.token[2] ^ tick[2]), static_cast<std::uint8_t>(c.token[3] ^ tick[3])};
           const Bytes plain = rc4(key4, s.response);
           if (equals(plain, kLoginResponse) || equals(plain, kDraftLoginResponse)) {
-            add_finding(s, Code::draft_login_key,
-                                  "the client derived the 2019 draft's 4-byte session key (token[0:4] ^ tick) with token " +
-                                      to_hex(c.token) + "; the device uses 12 bytes",
-                                  {s.challenge_frame, s.response_frame});
+            Finding f{Code::draft_login_key, {s.challenge_frame, s.response_frame}};
+            f.token = c.token;
+            add_finding(s, std::move(f));
             break;
           }
         }
-        if (s.findings.empty() || s.findings.back().code != Code::draft_login_key)
-          add_finding(s, Code::token_mismatch,
-                                "no candidate token (" + std::to_string(candidates.size()) +
-                                    " tried) explains the client's response",
-                                {s.challenge_frame, s.response_frame});
+        if (s.findings.empty() || s.findings.back().code != Code::draft_login_key) {
+          Finding f{Code::token_mismatch, {s.challenge_frame, s.response_frame}};
+          f.count = candidates.size();
+          add_finding(s, std::move(f));
+        }
       }
     } else if (!s.confirmation.empty()) {
-      const Bytes plain = rc4(*s.session_key, ByteView(s.confirmation).first(4));
-      if (equals(plain, kLoginConfirm)) {
-        s.status = Status::verified;
-        if (s.device) sink_.on_learned({*s.device, s.token, std::nullopt, std::nullopt});
-      } else {
-        s.status = Status::failed;
-        add_finding(s, Code::confirmation_mismatch,
-                              "the response fits the token but the confirmation does not decrypt to c9589a36",
-                              {s.confirmation_frame});
+      if (s.status == Status::verified && s.device) {
+        sink_.on_learned({*s.device, s.token, std::nullopt, std::nullopt});
+      } else if (s.status == Status::failed) {
+        add_finding(s, {Code::confirmation_mismatch, {s.confirmation_frame}});
       }
-    } else if (s.end_reason == EndReason::end_of_capture) {
-      s.status = Status::incomplete;
-    } else {
-      s.status = Status::other_token;
-      add_finding(s, Code::device_holds_other_token,
-                            "the client's response fits token " + to_hex(*s.token) +
-                                " but the device never confirms: it holds another token",
-                            {s.response_frame, s.last_frame});
+    } else if (s.status == Status::other_token) {
+      Finding f{Code::device_holds_other_token, {s.response_frame, s.last_frame}};
+      f.token = s.token;
+      add_finding(s, std::move(f));
     }
     // Seen in a real capture (drndos/mi-kettle-poc#2): 12-byte login notifications whose last
     // 8 bytes are not understood yet. The first 4 are decoded; the rest is reported.
     for (const Bytes* n : {&s.challenge, &s.confirmation})
-      if (n->size() > 4)
-        add_finding(s, Code::long_login_notification,
-                              "login notification of " + std::to_string(n->size()) +
-                                  " bytes; decoded the first 4, not understood: " + to_hex(ByteView(*n).subspan(4)),
-                              {n == &s.challenge ? s.challenge_frame : s.confirmation_frame});
+      if (n->size() > 4) {
+        Finding f{Code::long_login_notification, {n == &s.challenge ? s.challenge_frame : s.confirmation_frame}};
+        f.value = *n;
+        add_finding(s, std::move(f));
+      }
   }
   if (s.draft_order) cut();
   // What the run learned serves later sessions and adverts.

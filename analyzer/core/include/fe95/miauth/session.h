@@ -49,11 +49,32 @@ const char* protected_name(Protected p);  // "" for none
 enum class EndForm : std::uint8_t { none, encrypted, plain, mismatch };
 const char* end_form_name(EndForm f);  // "" for none
 
+// A finding: typed data, no sentence. The wording is describe()'s (explain.cc), which both front
+// ends call; the tracker never writes prose.
 struct Finding {
+  Finding() = default;
+  Finding(Code c, std::vector<std::uint64_t> f) : code(c), frames(std::move(f)) {}
+
   Code code = Code::cut_by_disconnect;  // a Layer::miauth code of the diagnostics table
-  std::string message;                  // one sentence a person understands, no front-end wording
   std::vector<std::uint64_t> frames;
+  // Arguments, by code; the others stay unset.
+  Bytes value;      // draft_byte_order: the start written; long_login_notification: the whole notification
+  std::optional<BdAddr> mac;           // t2_unverified: the device; client_mac_order: the MAC in printed order
+  std::optional<Token> token;          // the client's token (client_mac_order, client_product_id), the token the
+                                       // response fits (draft_login_key, device_holds_other_token)
+  std::optional<Token> device_token;   // client_mac_order: the token the device holds
+  std::optional<std::uint16_t> product_id;          // wrong_product_id: the id that verifies; client_product_id: the device's
+  std::optional<std::uint16_t> claimed_product_id;  // wrong_product_id: the id that did not verify
+  std::optional<Source> claimed_source;             // wrong_product_id: where it came from
+  std::optional<std::uint8_t> low_byte;             // client_product_id: the low byte the client mixed with
+  std::size_t count = 0;               // token_mismatch: candidate tokens tried
+  std::int64_t ms = 0;                 // cut_by_disconnect: the link's life before the drop
+  bool since_connection = false;       // cut_by_disconnect: ms counted from the connection (else from the start)
+  Kind kind = Kind::register_session;  // draft_byte_order: which start
 };
+
+// One sentence a person understands, for any front end (no command-line flags in it).
+std::string describe(const Finding& f);
 
 // One FE95 PDU as the machine understood it.
 struct StepRecord {
@@ -167,7 +188,7 @@ private:
   void advance(ConnState& st, Session& s);   // compute what the steps so far allow
   void conclude(ConnState& st, Session& s);  // final status, findings, decryption
   StepRecord& add_step(Session& s, const Input& in, Step step);
-  void add_finding(Session& s, Code code, std::string message, std::vector<std::uint64_t> frames);
+  void add_finding(Session& s, Finding f);
   void decrypt_protected(Session& s);
   void resolve_register(ConnState& st, Session& s);
   void resolve_login(Session& s);
