@@ -9,6 +9,8 @@
 
 namespace {
 
+const fe95::BdAddr kPeer = *fe95::BdAddr::parse("C4:7C:8D:6A:12:34");
+
 struct Discovered final : fe95::miauth::Discovery {
   std::uint16_t token = 0;
   [[nodiscard]] std::uint16_t token_handle() const override { return token; }
@@ -51,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     in.ts_ns = ts;
     in.link = link;
     in.key = {0, 0, 0x40};
-    in.peer = *BdAddr::parse("C4:7C:8D:6A:12:34");
+    in.peer = &kPeer;
     in.dir = (dir & 1) ? Direction::rcvd : Direction::sent;
     in.opcode = op;
     in.has_handle = true;

@@ -33,24 +33,24 @@ miauth::EndReason end_reason(std::uint8_t reason) {
 }  // namespace
 
 void Analysis::on_att(const AttEvent& ev) {
+  if (!ev.pdu.has_handle) return;  // the tracker needs a handle (most responses carry their request's)
   frame_ = ev.rec.frame;
   const ServerDiscovery discovery(ev.server);
-  miauth::Input in;
-  in.frame = ev.rec.frame;
-  in.ts_ns = ev.rec.ts_ns;
-  in.link = ev.conn.serial;
-  in.key = {file_, ev.conn.adapter, ev.conn.handle};
-  if (ev.conn.known) {
-    in.peer = ev.conn.peer;
-    in.connected_ns = ev.conn.connected_ns;
-  }
-  in.dir = ev.rec.dir;
-  in.opcode = ev.pdu.opcode;
-  in.has_handle = ev.pdu.has_handle;
-  in.handle = ev.pdu.handle;
-  in.value = ev.pdu.value;
-  in.role = role_of(ev);
-  in.discovery = &discovery;
+  const miauth::Input in{
+      .frame = ev.rec.frame,
+      .ts_ns = ev.rec.ts_ns,
+      .link = ev.conn.serial,
+      .key = {file_, ev.conn.adapter, ev.conn.handle},
+      .peer = ev.conn.known ? &ev.conn.peer : nullptr,
+      .connected_ns = ev.conn.known ? ev.conn.connected_ns : 0,
+      .dir = ev.rec.dir,
+      .opcode = ev.pdu.opcode,
+      .has_handle = true,
+      .handle = ev.pdu.handle,
+      .value = ev.pdu.value,
+      .role = role_of(ev),
+      .discovery = &discovery,
+  };
   tracker_.on_att(in);
 }
 

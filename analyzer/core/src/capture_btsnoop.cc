@@ -6,6 +6,7 @@
 // with the file.
 #include "capture_internal.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -144,7 +145,7 @@ ReadStatus BtsnoopReader::next(Record& rec) {
   rec = Record{};
   rec.frame = ++frame_;
   rec.offset = at;
-  rec.cut = orig_len > incl_len ? orig_len - incl_len : 0;
+  rec.cut = orig_len - std::min(orig_len, incl_len);
   // Microseconds since 0 AD -> ns since 1970; a garbage timestamp that does not fit becomes 0.
   std::int64_t us = 0;
   rec.ts_ns = __builtin_sub_overflow(static_cast<std::int64_t>(ts_raw), kBtsnoopEpochDeltaUs, &us)

@@ -19,14 +19,18 @@ void Stack::report(const Record& rec, Code code, std::string msg, ByteView raw) 
   listener_.on_diagnostic(d);
 }
 
+void Stack::report_cut(const Record& rec) {
+  // A packet cut by the snap length cannot be parsed as HCI (its length fields run past what was
+  // captured); say so instead of reporting a length error the capture tool caused.
+  report(rec, Code::capture_truncated_record,
+         "record cut by the capture's snap length: " + std::to_string(rec.data.size()) + " of " +
+             std::to_string(rec.data.size() + rec.cut) + " bytes captured; not dissected",
+         rec.data);
+}
+
 void Stack::feed(const Record& rec) {
-  if (rec.cut && (rec.type == PacketType::event || rec.type == PacketType::acl)) {
-    // A packet cut by the snap length cannot be parsed as HCI (its length fields run past what
-    // was captured); say so instead of reporting a length error the capture tool caused.
-    report(rec, Code::capture_truncated_record,
-           "record cut by the capture's snap length: " + std::to_string(rec.data.size()) + " of " +
-               std::to_string(rec.data.size() + rec.cut) + " bytes captured; not dissected",
-           rec.data);
+  if (rec.cut && (rec.type == PacketType::event || rec.type == PacketType::acl)) [[unlikely]] {
+    report_cut(rec);
     return;
   }
   switch (rec.type) {

@@ -27,8 +27,8 @@ struct Record {
   Direction dir = Direction::unknown;
   PacketType type = PacketType::unknown;  // unknown: not an HCI packet (monitor note, index event, ...)
   std::uint16_t adapter = 0;   // controller index (Linux monitor), else 0
+  std::uint32_t cut = 0;       // bytes the capture left out (original length - captured: snap length)
   ByteView data;               // the HCI packet without the H4 type octet; valid until the next read
-  std::uint32_t cut = 0;       // bytes the capture left out (original length - captured, snap length)
 };
 
 enum class ReadStatus : std::uint8_t { ok, end, error };

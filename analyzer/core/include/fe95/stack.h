@@ -96,6 +96,7 @@ public:
 private:
   void diagnostic(Diagnostic d) override { listener_.on_diagnostic(d); }
   void report(const Record& rec, Code code, std::string msg, ByteView raw);
+  void report_cut(const Record& rec);
   void on_event(const Record& rec);
   void on_acl(const Record& rec);
   void on_att(const Record& rec, std::uint64_t first_frame, Connection& c, ByteView pdu);

@@ -77,7 +77,20 @@ void Tracker::add_finding(Session& s, Finding f) {
 
 void Tracker::on_att(const Input& p) {
   if (!p.has_handle) return;
-  ConnState& st = conns_[p.link];
+  // Outside a session only three kinds of PDU matter: a session start, a product id read and a
+  // CCCD enable (all below). Other PDUs look their link up without inserting it, so links that
+  // never carry FE95 traffic cost no state and no insertion.
+  const bool context = (is_write(p.opcode) && p.value.size() == 4) ||
+                       (p.opcode == att::kReadRsp && p.value.size() == 2) ||
+                       (p.opcode == att::kWriteReq && p.value.size() == 2);
+  ConnState* state = nullptr;
+  if (context) {
+    state = &conns_[p.link];
+  } else if (auto it = conns_.find(p.link); it != conns_.end() && it->second.session) {
+    state = &it->second;
+  }
+  if (!state) return;
+  ConnState& st = *state;
   const Role role = p.role;
 
   // Session starts: a 4-byte opcode written to the event characteristic (docs/PROTOCOL.md §4).
@@ -116,7 +129,7 @@ void Tracker::start(ConnState& st, const Input& in, Kind kind, bool draft) {
   s.adapter = in.key.adapter;
   s.conn = in.key.handle;
   if (in.peer && !in.peer->is_zero()) {
-    s.device = in.peer;
+    s.device = *in.peer;
   } else if (keys_.option_mac()) {
     s.device = keys_.option_mac();
     s.device_source = Source::option;

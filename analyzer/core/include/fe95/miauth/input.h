@@ -49,7 +49,7 @@ struct Input {
   std::int64_t ts_ns = 0;
   std::uint64_t link = 0;          // unique per connection (a reused handle is a new link)
   LinkKey key;
-  std::optional<BdAddr> peer;      // the device's address, when the connection event was seen
+  const BdAddr* peer = nullptr;    // the device's address, when the connection event was seen
   std::int64_t connected_ns = 0;   // 0 when the capture has no connection event
   Direction dir = Direction::unknown;
   std::uint8_t opcode = 0;
