@@ -9,6 +9,7 @@
 
 #include "fe95/att.h"
 #include "fe95/miauth/session.h"
+#include "fe95/miauth/solve.h"
 
 namespace fe95::miauth {
 namespace {
@@ -237,6 +238,57 @@ TEST(Tracker, RolesFromDiscoveryDecideTheChannels) {
   t.on_att(in);
   t.on_link_end(0, 1, EndReason::disconnect);
   EXPECT_TRUE(r.log.empty());
+}
+
+}  // namespace
+}  // namespace fe95::miauth
+
+namespace fe95::miauth {
+namespace {
+
+TEST(Solvers, RegisterFromMessagesAlone) {
+  KeyStore keys;
+  const Bytes t1 = rc4(ByteView(mix_a(kMac, kPid)), ByteView(kToken));
+  const Token t2 = make_t2(kMac, kPid, kToken);
+  const Word end = rc4<4>(kToken, kRegisterEnd);
+  // T1 only: no product id yet, nothing proved.
+  RegisterSolution s = solve_register({}, {t1, {}, {}, kMac, std::nullopt}, keys);
+  EXPECT_FALSE(s.token);
+  // T2: the search finds the id, T2 verifies, the token follows.
+  s = solve_register(s, {t1, t2, {}, kMac, std::nullopt}, keys);
+  ASSERT_TRUE(s.token);
+  EXPECT_EQ(*s.token, kToken);
+  EXPECT_EQ(s.product_id, kPid);
+  EXPECT_EQ(s.product_id_source, Source::search);
+  EXPECT_EQ(s.t2_verified, true);
+  EXPECT_FALSE(s.refuted);
+  // The end: encrypted under the token.
+  s = solve_register(s, {t1, t2, end, kMac, std::nullopt}, keys);
+  EXPECT_EQ(s.end_form, EndForm::encrypted);
+  // A claimed product id that T2 refutes is replaced, and said so once.
+  RegisterSolution claimed = solve_register({}, {t1, t2, {}, kMac, std::uint16_t{131}}, keys);
+  ASSERT_TRUE(claimed.refuted);
+  EXPECT_EQ(claimed.refuted->first, 131);
+  EXPECT_EQ(claimed.refuted->second, Source::read_0002);
+  EXPECT_EQ(claimed.product_id, kPid);
+  EXPECT_FALSE(solve_register(claimed, {t1, t2, end, kMac, std::uint16_t{131}}, keys).refuted);
+}
+
+TEST(Solvers, LoginPicksTheCandidateTheResponseFits) {
+  const Word tick{0x11, 0x22, 0x33, 0x44};
+  const Word challenge = rc4<4>(kToken, tick);
+  const Word response = rc4<4>(login_key(kToken, tick), kLoginResponse);
+  const std::vector<KeyStore::Candidate> both{{kOther, Source::option}, {kToken, Source::keys_file}};
+  // Before the response two candidates cannot be told apart; one alone is adopted.
+  EXPECT_FALSE(solve_login(challenge, {}, both).token);
+  EXPECT_EQ(solve_login(challenge, {}, {{kOther, Source::option}}).token, kOther);
+  const LoginSolution s = solve_login(challenge, response, both);
+  ASSERT_TRUE(s.token);
+  EXPECT_EQ(*s.token, kToken);
+  EXPECT_EQ(s.source, Source::keys_file);
+  EXPECT_EQ(s.tick, tick);
+  EXPECT_EQ(to_hex(*s.session_key), to_hex(login_key(kToken, tick)));
+  EXPECT_FALSE(solve_login(challenge, response, {{kOther, Source::option}}).token);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "fe95/att.h"
 #include "fe95/miauth/session.h"
 #include "protected.h"
+#include "fe95/miauth/solve.h"
 
 namespace fe95::miauth {
 
@@ -49,6 +50,30 @@ Status decide_status(const Session& s, bool ended, std::size_t candidates) {
   if (s.end_reason == EndReason::end_of_capture) return Status::incomplete;
   return Status::other_token;  // the response fits the token; the device never confirms
 }
+
+// The token channel's state machine (docs/PROTOCOL.md §4) as a transition table: a PDU of the
+// session's kind, written or notified, with a value of the given length, becomes the step when
+// the step before it (`after`) has been seen and this one has not.
+struct Transition {
+  Kind kind;
+  bool written;  // write request/command (else notification/indication)
+  std::size_t min_len, max_len;
+  Bytes Session::*after;  // the message that must come first, or null
+  Bytes Session::*field;  // where the message is kept
+  std::uint64_t Session::*frame;
+  Step step;
+};
+constexpr std::size_t kAny = SIZE_MAX;
+const Transition kTokenChannel[] = {
+    {Kind::register_session, true, 12, 12, nullptr, &Session::t1, &Session::t1_frame, Step::t1},
+    {Kind::register_session, false, 12, 12, &Session::t1, &Session::t2, &Session::t2_frame, Step::t2},
+    {Kind::register_session, true, 4, 4, &Session::t1, &Session::end, &Session::end_frame, Step::register_end},
+    {Kind::login_session, false, 4, kAny, nullptr, &Session::challenge, &Session::challenge_frame, Step::challenge},
+    {Kind::login_session, true, 4, 4, &Session::challenge, &Session::response, &Session::response_frame,
+     Step::response},
+    {Kind::login_session, false, 4, kAny, &Session::response, &Session::confirmation, &Session::confirmation_frame,
+     Step::confirmation},
+};
 
 }  // namespace
 
@@ -168,44 +193,18 @@ void Tracker::on_session_pdu(ConnState& st, const Input& p) {
 
   const bool on_token = s.token_handle ? p.handle == s.token_handle
                                        : (p.handle != s.event_handle && (role == Role::unknown || role == Role::token));
-  const bool reg = s.kind == Kind::register_session;
   Step step{};
   bool token_step = false;
   if (on_token) {
-    if (reg) {
-      if (is_write(p.opcode) && p.value.size() == 12 && s.t1.empty()) {
-        step = Step::t1;
-        token_step = true;
-        s.t1.assign(p.value.begin(), p.value.end());
-        s.t1_frame = p.frame;
-      } else if (is_notify(p.opcode) && p.value.size() == 12 && !s.t1.empty() && s.t2.empty()) {
-        step = Step::t2;
-        token_step = true;
-        s.t2.assign(p.value.begin(), p.value.end());
-        s.t2_frame = p.frame;
-      } else if (is_write(p.opcode) && p.value.size() == 4 && !s.t1.empty() && s.end.empty()) {
-        step = Step::register_end;
-        token_step = true;
-        s.end.assign(p.value.begin(), p.value.end());
-        s.end_frame = p.frame;
-      }
-    } else {
-      if (is_notify(p.opcode) && p.value.size() >= 4 && s.challenge.empty()) {
-        step = Step::challenge;
-        token_step = true;
-        s.challenge.assign(p.value.begin(), p.value.end());
-        s.challenge_frame = p.frame;
-      } else if (is_write(p.opcode) && p.value.size() == 4 && !s.challenge.empty() && s.response.empty()) {
-        step = Step::response;
-        token_step = true;
-        s.response.assign(p.value.begin(), p.value.end());
-        s.response_frame = p.frame;
-      } else if (is_notify(p.opcode) && p.value.size() >= 4 && !s.response.empty() && s.confirmation.empty()) {
-        step = Step::confirmation;
-        token_step = true;
-        s.confirmation.assign(p.value.begin(), p.value.end());
-        s.confirmation_frame = p.frame;
-      }
+    for (const auto& t : kTokenChannel) {
+      if (t.kind != s.kind || (t.written ? !is_write(p.opcode) : !is_notify(p.opcode))) continue;
+      if (p.value.size() < t.min_len || p.value.size() > t.max_len) continue;
+      if ((t.after && (s.*t.after).empty()) || !(s.*t.field).empty()) continue;
+      step = t.step;
+      token_step = true;
+      (s.*t.field).assign(p.value.begin(), p.value.end());
+      s.*t.frame = p.frame;
+      break;
     }
     if (token_step && !s.token_handle) s.token_handle = p.handle;
   }
@@ -270,77 +269,36 @@ void Tracker::advance(ConnState& st, Session& s) {
 }
 
 void Tracker::resolve_register(ConnState& st, Session& s) {
-  if (s.draft_order || s.t1.size() != 12) return;
-  if (!s.device && s.t2.size() == 12) {
-    // No connection event: try the devices seen advertising. T1 ^ T2 must be the mixB keystream
-    // of (MAC, product id): a chance match is a 2^-96 event.
-    for (const auto& [mac, pid] : keys_.advertised()) {  // at most KeyStore::kMaxDevices
-      std::uint8_t x[12];
-      for (int i = 0; i < 12; ++i)
-        x[i] = static_cast<std::uint8_t>(s.t1[static_cast<std::size_t>(i)] ^ s.t2[static_cast<std::size_t>(i)]);
-      Bytes ks(12, 0);
-      Rc4(mix_b(mac, pid)).apply(ks.data(), 12);
-      if (std::equal(ks.begin(), ks.end(), x)) {
-        s.device = mac;
-        s.device_source = Source::mibeacon;
-        break;
-      }
-    }
+  if (s.draft_order) return;
+  RegisterSolution before;
+  before.product_id = s.product_id;
+  before.product_id_source = s.product_id_source;
+  before.matches = s.product_id_matches;
+  before.t2_verified = s.t2_verified;
+  before.token = s.token;
+  before.end_form = s.end_form;
+  const RegisterSolution sol = solve_register(before, {s.t1, s.t2, s.end, s.device, st.pid_read}, keys_);
+  if (!s.device && sol.device) {
+    s.device = sol.device;
+    s.device_source = sol.device_source;
   }
-  if (!s.device) return;
-  const BdAddr& mac = *s.device;
-  // 1. The product id: --pid or the keys file, then a read of 0x0002 on this link, then what the
-  // run learned (MiBeacon adverts), then -- once T2 is there -- a search of all 65,536 ids.
-  if (!s.product_id) {
-    auto kp = keys_.product_id(mac);
-    if (kp && (kp->second == Source::option || kp->second == Source::keys_file)) {
-      s.product_id = kp->first;
-      s.product_id_source = kp->second;
-    } else if (st.pid_read) {
-      s.product_id = st.pid_read;
-      s.product_id_source = Source::read_0002;
-    } else if (kp) {
-      s.product_id = kp->first;
-      s.product_id_source = kp->second;
-    }
+  s.product_id = sol.product_id;
+  s.product_id_source = sol.product_id_source;
+  s.product_id_matches = sol.matches;
+  s.t2_verified = sol.t2_verified;
+  if (sol.refuted) {
+    Finding f{Code::wrong_product_id, {s.t1_frame, s.t2_frame}};
+    f.claimed_product_id = sol.refuted->first;
+    f.claimed_source = sol.refuted->second;
+    f.product_id = s.product_id;
+    add_finding(s, std::move(f));
   }
-  // 2. T2 confirms the product id (T1 ^ T2 is the mixB keystream; docs/PROTOCOL.md §4).
-  if (s.t2.size() == 12 && !s.t2_verified) {
-    const std::optional<std::uint16_t> claimed = s.product_id;
-    const std::optional<Source> claimed_source = s.product_id_source;
-    bool ok = claimed && t2_verifies(mac, *claimed, token_from_t1(mac, *claimed, s.t1), s.t2);
-    if (!ok) {
-      s.product_id_matches = search_product_ids(mac, s.t1, s.t2);
-      if (!s.product_id_matches.empty()) {
-        // Several ids can share a keystream prefix only by chance; prefer the claimed one's
-        // neighbours' low byte (the token depends on it), else the lowest.
-        s.product_id = s.product_id_matches.front();
-        s.product_id_source = Source::search;
-        ok = true;
-        if (claimed) {
-          Finding f{Code::wrong_product_id, {s.t1_frame, s.t2_frame}};
-          f.claimed_product_id = claimed;
-          f.claimed_source = claimed_source;
-          f.product_id = s.product_id;
-          add_finding(s, std::move(f));
-        }
-      }
-    }
-    s.t2_verified = ok;
-  }
-  if (s.product_id) {
-    s.token = token_from_t1(mac, *s.product_id, s.t1);
+  if (sol.token) {
+    s.token = sol.token;
     s.token_source = Source::register_session;
   }
-  // 3. The client's final write: rc4(token, 92 AB 54 FA), or the plain constant.
-  if (s.token && s.end.size() == 4 && s.end_form == EndForm::none) {
-    const Word expect = rc4<4>(*s.token, kRegisterEnd);
-    if (equals(s.end, expect))
-      s.end_form = EndForm::encrypted;
-    else if (equals(s.end, kRegisterEnd))
-      s.end_form = EndForm::plain;
-    else
-      s.end_form = EndForm::mismatch;
+  if (sol.end_form != EndForm::none && s.end_form == EndForm::none) {
+    s.end_form = sol.end_form;
     for (auto& r : s.steps)
       if (r.step == Step::register_end) r.plaintext = rc4(*s.token, r.value);
   }
@@ -355,25 +313,13 @@ void Tracker::resolve_login(Session& s) {
   if (s.draft_order || s.challenge.size() < 4) return;
   const auto candidates = keys_.tokens(s.device);
   if (candidates.empty()) return;
-  // Re-derived from scratch at every step: a candidate adopted at the challenge (the only one)
-  // is dropped when the response contradicts it.
-  s.token.reset();
-  s.token_source.reset();
-  s.tick.reset();
-  s.session_key.reset();
-  // The token is the candidate under which the client's response decrypts to 09 AC BF 93.
-  const Word challenge = word(s.challenge);
-  for (const auto& c : candidates) {
-    const Word tick = rc4<4>(c.token, challenge);
-    const Token key = login_key(c.token, tick);
-    if (s.response.size() == 4 && !equals(rc4(key, s.response), kLoginResponse)) continue;
-    if (s.response.size() != 4 && candidates.size() > 1) continue;  // cannot tell them apart yet
-    s.token = c.token;
-    s.token_source = c.source;
-    s.tick = tick;
-    s.session_key = key;
-    break;
-  }
+  // Solved from scratch at every step: a candidate adopted at the challenge (the only one) is
+  // dropped when the response contradicts it.
+  const LoginSolution sol = solve_login(s.challenge, s.response, candidates);
+  s.token = sol.token;
+  s.token_source = sol.source;
+  s.tick = sol.tick;
+  s.session_key = sol.session_key;
   for (auto& r : s.steps) {
     if (r.step == Step::challenge || r.step == Step::response || r.step == Step::confirmation) r.plaintext.clear();
     if (!s.token) continue;
