@@ -95,7 +95,7 @@ void BtattInput::read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* f
   in.frame = pinfo->num;
   in.ts_ns = ts_ns;
   in.link = l.serial;
-  in.key = {0, static_cast<std::uint16_t>(adapter), static_cast<std::uint16_t>(chandle)};
+  in.key = {static_cast<std::uint16_t>(adapter), static_cast<std::uint16_t>(chandle)};
   in.peer = l.peer ? &*l.peer : nullptr;
   in.connected_ns = l.connected_ns;
   in.dir = pinfo->p2p_dir == P2P_DIR_SENT ? Direction::sent : pinfo->p2p_dir == P2P_DIR_RECV ? Direction::rcvd

@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     in.frame = frame;
     in.ts_ns = ts;
     in.link = link;
-    in.key = {0, 0, 0x40};
+    in.key = {0, 0x40};
     in.peer = &kPeer;
     in.dir = (dir & 1) ? Direction::rcvd : Direction::sent;
     in.opcode = op;

@@ -55,7 +55,7 @@ public:
     in.frame = ++frame;
     in.ts_ns = static_cast<std::int64_t>(frame) * 1000000;
     in.link = link;
-    in.key = {0, 0, static_cast<std::uint16_t>(0x40 + link)};
+    in.key = {0, static_cast<std::uint16_t>(0x40 + link)};
     in.peer = &kMac;
     in.dir = opcode == att::kNotify ? Direction::rcvd : Direction::sent;
     in.opcode = opcode;

@@ -40,7 +40,7 @@ void Analysis::on_att(const AttEvent& ev) {
       .frame = ev.rec.frame,
       .ts_ns = ev.rec.ts_ns,
       .link = ev.conn.serial,
-      .key = {file_, ev.conn.adapter, ev.conn.handle},
+      .key = {ev.conn.adapter, ev.conn.handle},
       .peer = ev.conn.known ? &ev.conn.peer : nullptr,
       .connected_ns = ev.conn.known ? ev.conn.connected_ns : 0,
       .dir = ev.rec.dir,

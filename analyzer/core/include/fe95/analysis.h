@@ -38,8 +38,7 @@ public:
   // least recently seen is forgotten (its next advert cannot be called a retransmission).
   static constexpr std::size_t kMaxBeaconDevices = 4096;
 
-  Analysis(KeyStore& keys, AnalysisSink& sink, std::uint32_t file = 0)
-      : keys_(keys), sink_(sink), tracker_(keys, *this), file_(file) {}
+  Analysis(KeyStore& keys, AnalysisSink& sink) : keys_(keys), sink_(sink), tracker_(keys, *this) {}
   void on_att(const AttEvent& ev) override;
   void on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason) override;
   void on_advert(const Record& rec, const hci::AdvReport& r) override;
@@ -62,7 +61,6 @@ private:
   KeyStore& keys_;
   AnalysisSink& sink_;
   miauth::Tracker tracker_;
-  std::uint32_t file_;
   std::uint64_t frame_ = 0;  // the record being processed (learned-key evictions report it)
   LruMap<Last> last_{kMaxBeaconDevices};  // by device
   bool keys_cap_reported_ = false, beacon_cap_reported_ = false;

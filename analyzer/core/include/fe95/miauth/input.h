@@ -30,9 +30,10 @@ const char* role_name(Role r);
 // The role of characteristic `uuid16` in service `service16` (0 when either is unknown).
 Role role_of(std::uint16_t service16, std::uint16_t uuid16);
 
-// A link across the run: which file, which controller, which connection handle.
+// Where a link is, as reported with its sessions: which controller, which connection handle. (Its
+// identity is Input::link: a handle reused by a new connection, or in another file or interface,
+// is another link.)
 struct LinkKey {
-  std::uint32_t file = 0;
   std::uint16_t adapter = 0;
   std::uint16_t handle = 0;
 };
