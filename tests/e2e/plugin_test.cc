@@ -90,22 +90,32 @@ protected:
   //  - without discovery, a read or write during the session that nothing decrypted into a known
   //    form: the CLI's record keeps it as a candidate (no `what`), the plugin shows only values
   //    it could name (the rest is likely application traffic, plaintext after auth).
-  static void expect_same_steps(const json& s, std::map<int, std::map<std::string, std::string>>& t) {
+  // Returns how many steps an exception excused, so callers can bound them.
+  static int expect_same_steps(const json& s, std::map<int, std::map<std::string, std::string>>& t) {
+    int excused = 0;
     for (const auto& step : s["steps"]) {
       const int f = step["frame"];
       SCOPED_TRACE("frame " + std::to_string(f));
       const bool candidate = (step["step"] == "encrypted_read" || step["step"] == "encrypted_write") && !step.contains("what");
-      if (candidate && !t.count(f)) continue;
-      ASSERT_TRUE(t.count(f));
+      if (candidate && !t.count(f)) {
+        ++excused;
+        continue;
+      }
+      EXPECT_TRUE(t.count(f));
+      if (!t.count(f)) continue;
       EXPECT_EQ(t[f]["miauth.step"], step["step"].get<std::string>());
       std::string plain = step.value("plaintext", "");
       std::string shown = t[f]["miauth.plaintext"];
       shown.erase(std::remove(shown.begin(), shown.end(), ':'), shown.end());
       const bool found_at_t2 = s.value("product_id_source", "") == "search" || s.value("device_source", "") == "mibeacon";
-      if (step["step"] == "t1" && found_at_t2 && shown.empty()) continue;
-      if (step["step"] == "challenge" && !s.contains("token") && plain.empty()) continue;
+      if ((step["step"] == "t1" && found_at_t2 && shown.empty()) ||
+          (step["step"] == "challenge" && !s.contains("token") && plain.empty() && !shown.empty())) {
+        ++excused;
+        continue;
+      }
       EXPECT_EQ(shown, plain);
     }
+    return excused;
   }
   static inline std::string dir_;
 };
@@ -250,6 +260,20 @@ TEST_F(Plugin, TwoAdaptersWithTheSameHandleAreTwoLinks) {
   EXPECT_NE(cli[0]["token"], cli[1]["token"]);
 }
 
+// Steps the one-pass exceptions of expect_same_steps excuse, per shipped capture (README, Wireshark
+// plugin): T1 before T2 found the token, a tentative challenge tick, undecrypted candidates.
+const std::map<std::string, int> kExcusedSteps = {
+    {"register-kettle.btsnoop", 1},          // T1: product id found by the search at T2
+    {"register-kettle-btmon.btsnoop", 1},    // same
+    {"register-kettle-pcapng.pcapng", 1},    // same
+    {"mistake-product-id.btsnoop", 1},       // same
+    {"register-then-login.btsnoop", 1},      // same (the register)
+    {"two-adapters-same-handle.btsnoop", 2}, // same, one per kettle
+    {"register-mibeacon.btsnoop", 1},        // T1: device found from the advertiser's keystream at T2
+    {"register-then-wrong-login.btsnoop", 2},  // T1 (search); the challenge's tentative tick
+    {"login-long-notification.btsnoop", 1},  // the firmware read, undecrypted without a token
+};
+
 // Session by session, on every shipped capture with sessions: every step frame shows the CLI's
 // step, every session that ended shows the CLI's status at its summary, and the findings (code and
 // frames) are the CLI's.
@@ -266,8 +290,9 @@ TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
     SCOPED_TRACE(name);
     auto t = fields(name);
     std::multiset<std::string> cli_findings, plugin_findings;
+    int excused = 0;
     for (const auto& s : cli) {
-      expect_same_steps(s, t);
+      excused += expect_same_steps(s, t);
       if (s["end"] == "end_of_capture") continue;  // no summary frame in a dissector (README)
       bool found = false;
       for (auto& [frame, row] : t) {
@@ -296,6 +321,10 @@ TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
         if (!f.empty()) plugin_findings.insert("frame " + f);
     }
     EXPECT_EQ(plugin_findings, cli_findings);
+    // The one-pass exceptions are bounded: exactly these captures need them, this many steps.
+    const auto e = kExcusedSteps.find(name);
+    EXPECT_EQ(excused, e == kExcusedSteps.end() ? 0 : e->second) << "steps excused by a one-pass exception";
+    std::printf("[ plugin   ] %s: %zu sessions, %d steps excused\n", name.c_str(), cli.size(), excused);
     ++compared;
   }
   EXPECT_GE(compared, 15);

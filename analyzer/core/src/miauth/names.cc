@@ -13,13 +13,10 @@ constexpr std::uint16_t kCccd = 0x2902;
 struct RoleRow {
   std::uint16_t uuid;
   Role role;
-  const char* name;
 };
 constexpr RoleRow kRoles[] = {
-    {0x0001, Role::token, "token"},         {0x0002, Role::product_id, "product_id"},
-    {0x0004, Role::version, "version"},     {0x0005, Role::wifi, "wifi"},
-    {0x0010, Role::event, "event"},         {0x0013, Role::device_id, "device_id"},
-    {0x0014, Role::beacon_key, "beacon_key"},
+    {0x0001, Role::token},  {0x0002, Role::product_id}, {0x0004, Role::version},    {0x0005, Role::wifi},
+    {0x0010, Role::event},  {0x0013, Role::device_id},  {0x0014, Role::beacon_key},
 };
 
 }  // namespace
@@ -31,15 +28,6 @@ Role role_of(std::uint16_t service16, std::uint16_t uuid16) {
   for (const auto& r : kRoles)
     if (r.uuid == uuid16) return r.role;
   return Role::other;
-}
-
-const char* role_name(Role r) {
-  if (r == Role::unknown) return "unknown";
-  if (r == Role::other) return "other";
-  if (r == Role::cccd) return "cccd";
-  for (const auto& row : kRoles)
-    if (row.role == r) return row.name;
-  return "?";
 }
 
 const char* end_reason_name(EndReason r) {

@@ -26,7 +26,6 @@ enum class Role : std::uint8_t {
   device_id,   // 0x0013: device id, rc4(token, .)
   beacon_key,  // 0x0014: the MiBeacon key, rc4(token, .)
 };
-const char* role_name(Role r);
 // The role of characteristic `uuid16` in service `service16` (0 when either is unknown).
 Role role_of(std::uint16_t service16, std::uint16_t uuid16);
 
