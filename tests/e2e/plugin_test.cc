@@ -11,6 +11,7 @@
 #include <sstream>
 #include <unistd.h>
 
+#include "scenario.h"
 #include "support.h"
 
 namespace fe95::test {
@@ -328,6 +329,33 @@ TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
     ++compared;
   }
   EXPECT_GE(compared, 15);
+}
+
+// The plugin follows at most 512 links (README, Caps): 600 connections, each starting a register
+// and never disconnected. The 88 least recently used are closed, and their sessions end
+// link_dropped; memory stays bounded whatever the capture holds.
+TEST_F(Plugin, LinksAreCappedAndTheOldestEndLinkDropped) {
+  const std::string name = "links600.btsnoop";
+  {
+    auto w = writer::open_writer(dir_ + "/" + name, writer::Format::btsnoop_h4);
+    writer::Scenario sc(*w, 1700000000LL * 1000000000LL);
+    for (std::uint16_t h = 1; h <= 600; ++h) {
+      BdAddr peer = *BdAddr::parse("C4:7C:8D:00:00:00");
+      peer.le[0] = static_cast<std::uint8_t>(h);
+      peer.le[1] = static_cast<std::uint8_t>(h >> 8);
+      sc.connect(h, peer);
+      sc.write_cmd(h, 0x0010, {0x90, 0xca, 0x85, 0xde});
+    }
+    ASSERT_TRUE(w->close());
+  }
+  if (geteuid() == 0) run({"chown", "65534:65534", dir_ + "/" + name});
+  auto r = tshark({"-r", dir_ + "/" + name, "-Y", "miauth.session_end == \"link_dropped\"", "-T", "fields", "-e",
+                   "miauth.session.first_frame"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 88) << r.out.substr(0, 500);
+  // The first link's session (its start is frame 4: command, status, connection complete, write)
+  // is the first dropped.
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')), "4");
 }
 
 TEST_F(Plugin, ClientMistakesAreExpertInfo) {
