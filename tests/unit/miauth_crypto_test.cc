@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <random>
 
 #include "fe95/miauth/crypto.h"
 
@@ -76,6 +77,67 @@ TEST(MiCrypto, ProductIdSearchFindsTheIdAndIsFast) {
     // Not a timing assertion (the benchmark measures); just record it.
     RecordProperty("search_ms_" + std::to_string(pid), std::to_string(ms));
   }
+}
+
+
+// RC4 as the textbook writes it, with no cache: the reference for the cached schedules.
+Bytes reference_rc4(ByteView key, ByteView data) {
+  std::uint8_t s[256];
+  for (int i = 0; i < 256; ++i) s[i] = static_cast<std::uint8_t>(i);
+  for (int i = 0, j = 0; i < 256; ++i) {
+    j = (j + s[i] + key[static_cast<std::size_t>(i) % key.size()]) & 0xff;
+    std::swap(s[i], s[j]);
+  }
+  Bytes out(data.begin(), data.end());
+  for (std::size_t k = 0, i = 0, j = 0; k < out.size(); ++k) {
+    i = (i + 1) & 0xff;
+    j = (j + s[i]) & 0xff;
+    std::swap(s[i], s[j]);
+    out[k] ^= s[(s[i] + s[j]) & 0xff];
+  }
+  return out;
+}
+
+TEST(MiCrypto, CachedSchedulesGiveTheTextbookKeystream) {
+  // Four times more keys than the cache holds, of every length from 1 to 24 bytes (past 16 the
+  // cache is bypassed), used in an order that makes them collide, evict and come back.
+  std::mt19937 rng(7);
+  std::vector<Bytes> keys;
+  for (std::size_t n = 0; n < 4 * Rc4::kCachedSchedules; ++n) {
+    Bytes k(1 + n % 24);
+    for (auto& b : k) b = static_cast<std::uint8_t>(rng());
+    keys.push_back(k);
+  }
+  Bytes data(40);
+  for (auto& b : data) b = static_cast<std::uint8_t>(rng());
+  std::size_t mismatches = 0, checked = 0;
+  for (int round = 0; round < 3; ++round)
+    for (std::size_t n = 0; n < keys.size(); ++n) {
+      const Bytes& k = keys[(n * 7 + static_cast<std::size_t>(round) * 13) % keys.size()];
+      const std::size_t len = 1 + (n + static_cast<std::size_t>(round)) % data.size();
+      mismatches += rc4(k, ByteView(data).first(len)) != reference_rc4(k, ByteView(data).first(len));
+      ++checked;
+    }
+  EXPECT_EQ(checked, 3 * keys.size());
+  EXPECT_EQ(mismatches, 0u);
+}
+
+TEST(MiCrypto, AKeyScheduleRunsOncePerKeyNotPerMessage) {
+  // 1,000 messages under one token and 1,000 under one mixA: two schedules, not 2,000.
+  const Mix a = mix_a(kMac, 0x1234);
+  rc4<4>(kToken, kRegisterEnd);  // make sure both are in the cache before counting
+  rc4<4>(a, kRegisterEnd);
+  const std::uint64_t before = Rc4::schedules_run();
+  for (int i = 0; i < 1000; ++i) {
+    EXPECT_EQ(rc4<4>(kToken, kRegisterEnd), rc4<4>(kToken, kRegisterEnd));
+    (void)token_from_t1(kMac, 0x1234, ByteView(kToken));
+  }
+  EXPECT_EQ(Rc4::schedules_run() - before, 0u);
+  // A key not seen before costs exactly one.
+  Token fresh = kToken;
+  fresh[11] ^= 0x5a;
+  for (int i = 0; i < 10; ++i) (void)rc4<4>(fresh, kLoginConfirm);
+  EXPECT_EQ(Rc4::schedules_run() - before, 1u);
 }
 
 }  // namespace

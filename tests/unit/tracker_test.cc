@@ -291,5 +291,48 @@ TEST(Solvers, LoginPicksTheCandidateTheResponseFits) {
   EXPECT_FALSE(solve_login(challenge, response, {{kOther, Source::option}}).token);
 }
 
+
+TEST(Tracker, ALoginCostsOneKeyScheduleNotOnePerMessage) {
+  // 200 verified logins with the known token, each with its own tick (so its own login key). The
+  // token's schedule is shared by all of them and each login key's by its three messages: about
+  // one schedule per login (the key itself), where one per message and candidate cost ~12.
+  constexpr int kLogins = 200;
+  struct Messages {
+    Word challenge, response, confirmation;
+  };
+  std::vector<Messages> m;
+  for (int i = 0; i < kLogins; ++i) {
+    const Word tick{static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8), 0x33, 0x44};
+    const Token key = login_key(kToken, tick);
+    m.push_back({rc4<4>(kToken, tick), rc4<4>(key, kLoginResponse), rc4<4>(key, kLoginConfirm)});
+  }
+  // Push the precomputed login keys out of the schedule cache: the tracker must run its own.
+  for (std::size_t i = 0; i < 2 * Rc4::kCachedSchedules; ++i) {
+    Token filler = kOther;
+    filler[0] = static_cast<std::uint8_t>(i);
+    filler[1] = static_cast<std::uint8_t>(i >> 8);
+    (void)rc4<4>(filler, kLoginResponse);
+  }
+  KeyStore keys;
+  keys.add_option_token(kToken);
+  Recorder r;
+  Tracker t(keys, r);
+  Feed f(t);
+  const std::uint64_t before = Rc4::schedules_run();
+  for (int i = 0; i < kLogins; ++i) {
+    const auto link = static_cast<std::uint64_t>(i + 1);
+    f.write(link, kEvent, kLoginStart);
+    f.notify(link, kTokenHandle, m[static_cast<std::size_t>(i)].challenge);
+    f.write(link, kTokenHandle, m[static_cast<std::size_t>(i)].response);
+    f.notify(link, kTokenHandle, m[static_cast<std::size_t>(i)].confirmation);
+    f.end(link);
+  }
+  const std::uint64_t schedules = Rc4::schedules_run() - before;
+  ASSERT_EQ(r.sessions.size(), static_cast<std::size_t>(kLogins));
+  for (const auto& s : r.sessions) EXPECT_EQ(s.status, Status::verified);
+  EXPECT_GE(schedules, static_cast<std::uint64_t>(kLogins));  // each login key is new
+  EXPECT_LE(schedules, static_cast<std::uint64_t>(kLogins) + 2);
+}
+
 }  // namespace
 }  // namespace fe95::miauth

@@ -64,12 +64,66 @@ inline unsigned keystream8_equals_x4(const std::uint8_t* const key[4], const std
 
 }  // namespace
 
-Rc4::Rc4(ByteView key) {
+namespace {
+
+// The post-KSA states of recently used keys (up to 16 bytes: Mi auth keys are 4, 8 and 12):
+// 64 sets of 4 ways, least recently used way replaced. 256 states, 64 KiB per thread: enough for
+// the mixA, mixB and token of a few dozen devices that a gateway or a test bench talks to in turn.
+struct ScheduleCache {
+  static constexpr std::size_t kMaxKey = 16, kSets = Rc4::kCachedSchedules / 4, kWays = 4;
+  struct Way {
+    std::uint8_t len = 0;  // key length + 1; 0: empty
+    std::uint8_t key[kMaxKey] = {};
+    std::uint64_t used = 0;
+  };
+  Way ways[kSets][kWays];
+  std::uint8_t states[kSets][kWays][256];
+  std::uint64_t clock = 0, misses = 0;
+};
+
+thread_local ScheduleCache t_cache;
+
+std::size_t set_of(ByteView key) {
+  std::uint32_t h = 2166136261u;  // FNV-1a
+  for (const std::uint8_t b : key) h = (h ^ b) * 16777619u;
+  return (h ^ (h >> 16)) % ScheduleCache::kSets;
+}
+
+}  // namespace
+
+std::uint64_t Rc4::schedules_run() { return t_cache.misses; }
+
+Rc4::Rc4(Fresh, ByteView key) {
+  ++t_cache.misses;
   if (key.empty()) {
     std::memcpy(s_, kIdentity.s, 256);
     return;
   }
   ksa(s_, key.data(), key.size());
+}
+
+Rc4::Rc4(ByteView key) {
+  ScheduleCache& c = t_cache;
+  if (key.size() > ScheduleCache::kMaxKey) {
+    *this = Rc4(Fresh{}, key);
+    return;
+  }
+  const std::size_t set = set_of(key);
+  auto& ways = c.ways[set];
+  std::size_t victim = 0;
+  for (std::size_t w = 0; w < ScheduleCache::kWays; ++w) {
+    if (ways[w].len == key.size() + 1 && (key.empty() || std::memcmp(ways[w].key, key.data(), key.size()) == 0)) {
+      ways[w].used = ++c.clock;
+      std::memcpy(s_, c.states[set][w], 256);
+      return;
+    }
+    if (ways[w].used < ways[victim].used) victim = w;
+  }
+  *this = Rc4(Fresh{}, key);
+  ways[victim].len = static_cast<std::uint8_t>(key.size() + 1);
+  if (!key.empty()) std::memcpy(ways[victim].key, key.data(), key.size());
+  ways[victim].used = ++c.clock;
+  std::memcpy(c.states[set][victim], s_, 256);
 }
 
 void Rc4::apply(std::uint8_t* data, std::size_t n) {

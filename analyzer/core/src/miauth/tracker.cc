@@ -329,14 +329,6 @@ void Tracker::resolve_login(Session& s) {
   }
 }
 
-Bytes Tracker::decrypt(const Token& token, ByteView data) {
-  if (!schedule_ || schedule_->first != token) schedule_.emplace(token, Rc4(token));
-  Rc4 ks = schedule_->second;  // copy of the post-KSA state
-  Bytes out(data.begin(), data.end());
-  ks.apply(out.data(), out.size());
-  return out;
-}
-
 void Tracker::decrypt_protected(Session& s) {
   if (!s.token) return;
   // Each candidate is tried once per token (advance() clears `tried` when the token changes), so
@@ -345,7 +337,7 @@ void Tracker::decrypt_protected(Session& s) {
     if ((r.step != Step::encrypted_read && r.step != Step::encrypted_write) || !r.plaintext.empty() || r.tried)
       continue;
     r.tried = true;
-    Bytes plain = decrypt(*s.token, r.value);
+    Bytes plain = rc4(*s.token, r.value);  // the token's key schedule is cached (Rc4)
     Protected what = r.what;
     if (what == Protected::none) {  // no discovery: recognise the plaintext by its form
       what = recognise(r.step == Step::encrypted_write, plain, r.frame);

@@ -31,15 +31,25 @@ inline constexpr Word kDraftLoginStart{0xcd, 0x43, 0xbc, 0x00};
 inline constexpr Word kDraftLoginResponse{0x93, 0xbf, 0xac, 0x09};
 
 // RC4 keystream generator: KSA over the key, then PRGA. The state restarts for every message.
+//
+// The key schedule (256 dependent steps) costs far more than the few bytes a Mi auth message
+// needs, and a session uses the same three or four keys for every message (mixA, mixB, the token,
+// the login key), and a device's mixA, mixB and token come back at every register and login.
+// Rc4(key) therefore starts from a copy of a cached post-KSA state (kCachedSchedules keys per
+// thread, the least recently used replaced) and runs the schedule only for a key it has not
+// seen recently. The cache is invisible: the keystream is the same either way.
 class Rc4 {
 public:
+  static constexpr std::size_t kCachedSchedules = 256;
   explicit Rc4(ByteView key);
   // XORs the next keystream bytes into data.
   void apply(std::uint8_t* data, std::size_t n);
-  // Copyable: a copy made right after construction serves every message under the same key
-  // without re-running the 256-step key schedule.
+  // Key schedules run on this thread so far (cache misses): tests and benchmarks count them.
+  static std::uint64_t schedules_run();
 
 private:
+  struct Fresh {};
+  Rc4(Fresh, ByteView key);
   std::uint8_t s_[256];
   std::uint8_t i_ = 0, j_ = 0;
 };

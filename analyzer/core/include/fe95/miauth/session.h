@@ -193,14 +193,9 @@ private:
   void resolve_register(ConnState& st, Session& s);
   void resolve_login(Session& s);
 
-  // rc4(token, .) of a session's protected values, with the token's key schedule kept between
-  // messages (the KSA is most of RC4's cost for 4- to 20-byte messages).
-  Bytes decrypt(const Token& token, ByteView data);
-
   const KeyStore& keys_;
   Sink& sink_;
   std::unordered_map<std::uint64_t, ConnState> conns_;  // by Input::link; erased at the link's end
-  std::optional<std::pair<Token, Rc4>> schedule_;
 };
 
 }  // namespace fe95::miauth
