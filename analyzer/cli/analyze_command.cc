@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <unistd.h>
 
@@ -16,51 +17,65 @@ namespace fe95::cli {
 
 namespace {
 
+// Receives one capture's results and prints them as they come: JSON Lines, the text report
+// (session batches, --beacons lines, then the file's summary), or verify's PASS/FAIL lines.
+// Nothing grows with the file: JSON and session batches are flushed, advert summaries are an LRU.
 class Collector final : public AnalysisSink {
 public:
-  Collector(std::string file, bool json, bool list_beacons)
-      : file_(std::move(file)), file_json_(Json(file_).dump()), json_(json), list_beacons_(list_beacons) {}
+  enum class Mode { json, text, verify };
+  using SessionFn = std::function<void(const miauth::Session&)>;
+  Collector(std::string file, Mode mode, bool list_beacons, SessionFn on_verify = {})
+      : file_(std::move(file)), file_json_(Json(file_).dump()), mode_(mode), list_beacons_(list_beacons),
+        on_verify_(std::move(on_verify)) {}
   ~Collector() override { flush(); }
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
   // Whole lines only: output written before an error is complete JSON Lines.
   void flush() {
-    if (buf_.empty()) return;
-    std::fwrite(buf_.data(), 1, buf_.size(), stdout);
-    buf_.clear();
+    buf_.flush_to(stdout);
+    if (!batch_.empty()) {
+      print_sessions(stdout, batch_);
+      batch_.clear();
+    }
   }
   void on_session(const miauth::Session& s) override {
-    ++session_count;
-    verified_count += s.status == miauth::Status::verified;
-    if (json_) {
-      write_session(buf_, file_json_, s);
-      if (buf_.size() > kFlushBytes) flush();
-    } else {
-      sessions.push_back(s);
+    ++summary_.sessions;
+    summary_.verified += s.status == miauth::Status::verified;
+    switch (mode_) {
+      case Mode::json:
+        write_session(buf_, file_json_, s);
+        if (buf_.size() > kFlushBytes) flush();
+        break;
+      case Mode::text:
+        batch_.push_back(s);
+        if (batch_.size() >= kSessionBatch) flush();
+        break;
+      case Mode::verify: on_verify_(s); break;
     }
   }
   void on_diagnostic(const Diagnostic& d) override {
-    ++diagnostic_count;
-    if (json_) {
+    ++summary_.diagnostics;
+    if (mode_ == Mode::json) {
       write_diagnostic(buf_, file_json_, d);
       if (buf_.size() > kFlushBytes) flush();
-    } else if (first_diagnostics.size() < kShownDiagnostics) {
-      first_diagnostics.push_back(d);
+    } else if (summary_.first_diagnostics.size() < kShownDiagnostics) {
+      summary_.first_diagnostics.push_back(d);
     }
   }
   void on_beacon(const BeaconEvent& b) override {
-    ++advert_count;
-    if (json_) {
+    ++summary_.adverts;
+    if (mode_ == Mode::json) {
       write_beacon(buf_, file_json_, b);
       if (buf_.size() > kFlushBytes) flush();
       return;
     }
+    if (mode_ != Mode::text) return;
     std::optional<std::pair<std::uint64_t, BeaconSummary>> evicted;
     BeaconSummary& it = beacons_.get(b.device.key(), &evicted);
     if (evicted) {  // past the cap: the least recently seen joins the "more devices" line
-      ++other_beacons.devices;
-      other_beacons.frames += evicted->second.frames;
-      if (other_beacons.devices == 1) {
+      ++summary_.other_beacons.devices;
+      summary_.other_beacons.frames += evicted->second.frames;
+      if (summary_.other_beacons.devices == 1) {
         Diagnostic d;
         d.frame = b.rec.frame;
         d.offset = b.rec.offset;
@@ -86,29 +101,82 @@ public:
     it.wrong_key += f.status == mibeacon::Status::wrong_key;
     it.malformed += f.status == mibeacon::Status::malformed;
     it.retransmissions += b.retransmission;
-    if (!f.objects.empty()) it.last_values = objects_text(f);
-    if (list_beacons_) beacon_lines.push_back(beacon_line(b));
+    if (!f.objects.empty()) it.last_objects = f.objects;  // reuses the vector's storage
+    if (list_beacons_) {
+      flush();  // sessions that ended before this advert come first
+      const std::string line = beacon_line(b);
+      std::fprintf(stdout, "%s\n", line.c_str());
+    }
   }
-  // The per-device summaries, in order of first appearance.
-  [[nodiscard]] std::vector<BeaconSummary> beacons() const {
-    std::vector<BeaconSummary> out;
-    beacons_.for_each([&](std::uint64_t, const BeaconSummary& s) { out.push_back(s); });
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first_frame < b.first_frame; });
-    return out;
+  // The end of the capture: the file record (JSON) or the report's summary lines (text).
+  void finish(const CaptureOutcome& o) {
+    flush();
+    summary_.outcome = o;
+    if (mode_ == Mode::json) {
+      Json j;
+      j["type"] = "file";
+      j["file"] = file_;
+      j["format"] = o.format;
+      j["status"] = outcome_name(o.status);
+      if (!o.error.empty()) {
+        j["error"] = o.error;
+        j["error_offset"] = o.error_offset;
+      }
+      j["records"] = o.records;
+      j["sessions"] = summary_.sessions;
+      j["adverts"] = summary_.adverts;
+      j["diagnostics"] = summary_.diagnostics;
+      write_line(stdout, j);
+    } else if (mode_ == Mode::text) {
+      // The per-device summaries, in order of first appearance.
+      beacons_.for_each([&](std::uint64_t, const BeaconSummary& b) { summary_.beacons.push_back(b); });
+      std::sort(summary_.beacons.begin(), summary_.beacons.end(),
+                [](const auto& a, const auto& b) { return a.first_frame < b.first_frame; });
+      print_file_tail(stdout, summary_);
+    }
+    std::fflush(stdout);
   }
-  std::uint64_t session_count = 0, verified_count = 0, advert_count = 0, diagnostic_count = 0;
-  std::vector<miauth::Session> sessions;
-  OtherBeacons other_beacons;
-  std::vector<std::string> beacon_lines;
-  std::vector<Diagnostic> first_diagnostics;
+  [[nodiscard]] const FileSummary& summary() const { return summary_; }
 
 private:
+  static const char* outcome_name(CaptureOutcome::Status s) {
+    switch (s) {
+      case CaptureOutcome::Status::ok: return "ok";
+      case CaptureOutcome::Status::unreadable: return "unreadable";
+      case CaptureOutcome::Status::damaged: return "damaged";
+    }
+    return "?";
+  }
   static constexpr std::size_t kFlushBytes = 1 << 16;
   std::string file_, file_json_;
-  std::string buf_;
-  bool json_, list_beacons_;
+  Mode mode_;
+  bool list_beacons_;
+  SessionFn on_verify_;
+  OutBuffer buf_;
+  std::vector<miauth::Session> batch_;
+  FileSummary summary_;
   LruMap<BeaconSummary> beacons_{kMaxReportDevices};
 };
+
+// Runs one capture through the analysis into the collector. The text report's head line is
+// printed as soon as the capture is open, so that sessions can follow it as they end.
+CaptureOutcome analyze_file(const std::string& file, KeyStore& keys, Collector& sink, bool text_head,
+                            const ProgressFn& progress = {}) {
+  OpenResult opened = open_capture(file);
+  if (text_head) print_file_head(stdout, file, opened.reader ? opened.reader->format() : "", opened.error);
+  CaptureOutcome o;
+  if (!opened.reader) {
+    o.status = CaptureOutcome::Status::unreadable;
+    o.error = opened.error;
+    o.error_offset = opened.error_offset;
+  } else {
+    Analysis analysis(keys, sink);
+    Stack stack(analysis);
+    o = run_capture(*opened.reader, stack, progress);
+  }
+  sink.finish(o);
+  return o;
+}
 
 // Writes the merged keys next to the target and renames it over: a failed run leaves the old file.
 bool export_keys(const std::string& path, const std::vector<KeyEntry>& existing, const std::vector<KeyEntry>& learned) {
@@ -142,15 +210,6 @@ struct Totals {
   std::uint64_t files = 0, bad_files = 0, records = 0, bytes = 0, sessions = 0, verified = 0, adverts = 0;
 };
 
-const char* outcome_name(CaptureOutcome::Status s) {
-  switch (s) {
-    case CaptureOutcome::Status::ok: return "ok";
-    case CaptureOutcome::Status::unreadable: return "unreadable";
-    case CaptureOutcome::Status::damaged: return "damaged";
-  }
-  return "?";
-}
-
 }  // namespace
 
 int run_analyze(const AnalyzeOptions& opt) {
@@ -183,49 +242,24 @@ int run_analyze(const AnalyzeOptions& opt) {
     if (!load_keys(scratch, KeyOptions{{}, "", "", opt.export_keys}, &existing)) return kExitUsage;
   }
   int rc = kExitOk;
-  std::vector<FileSessions> report;
   Totals total;
   const auto inputs = ordered_inputs(opt.inputs);
   for (const auto& file : inputs) {
-    Collector sink(file, opt.json, opt.beacons);
-    Analysis analysis(keys, sink);
-    Stack stack(analysis);
+    Collector sink(file, opt.json ? Collector::Mode::json : Collector::Mode::text, opt.beacons);
     Progress progress(opt.quiet, file);
-    CaptureOutcome o = run_capture_file(file, stack, progress.fn());
-    sink.flush();
+    const CaptureOutcome o = analyze_file(file, keys, sink, !opt.json, progress.fn());
     ++total.files;
     total.records += o.records;
     total.bytes += o.bytes;
-    total.sessions += sink.session_count;
-    total.verified += sink.verified_count;
-    total.adverts += sink.advert_count;
+    total.sessions += sink.summary().sessions;
+    total.verified += sink.summary().verified;
+    total.adverts += sink.summary().adverts;
     if (o.status != CaptureOutcome::Status::ok) {
       ++total.bad_files;
       rc = kExitInput;
+      error_line(file, o);
     }
-    if (opt.json) {
-      Json j;
-      j["type"] = "file";
-      j["file"] = file;
-      j["format"] = o.format;
-      j["status"] = outcome_name(o.status);
-      if (!o.error.empty()) {
-        j["error"] = o.error;
-        j["error_offset"] = o.error_offset;
-      }
-      j["records"] = o.records;
-      j["sessions"] = sink.session_count;
-      j["adverts"] = sink.advert_count;
-      j["diagnostics"] = sink.diagnostic_count;
-      write_line(stdout, j);
-    }
-    std::fflush(stdout);
-    if (o.status != CaptureOutcome::Status::ok) error_line(file, o);
-    if (!opt.json)
-      report.push_back({file, o, std::move(sink.sessions), sink.beacons(), sink.other_beacons,
-                        std::move(sink.beacon_lines), sink.diagnostic_count, std::move(sink.first_diagnostics)});
   }
-  if (!opt.json) print_report(stdout, report);
   if (inputs.size() > 1) {
     if (opt.json) {
       Json j;
@@ -266,15 +300,8 @@ int run_verify(const VerifyOptions& opt) {
   bool unusable = false;
   std::size_t sessions = 0, passed = 0;
   for (const auto& file : ordered_inputs(opt.inputs)) {
-    Collector sink(file, false, false);
-    Analysis analysis(keys, sink);
-    Stack stack(analysis);
-    CaptureOutcome o = run_capture_file(file, stack);
-    if (o.status != CaptureOutcome::Status::ok) {
-      error_line(file, o);
-      unusable = true;
-    }
-    for (const auto& s : sink.sessions) {
+    // Each session's line as it ends: memory stays flat however many sessions the file holds.
+    Collector sink(file, Collector::Mode::verify, false, [&](const miauth::Session& s) {
       ++sessions;
       bool ok = s.status == miauth::Status::verified;
       std::string why = miauth::status_name(s.status);
@@ -288,6 +315,11 @@ int run_verify(const VerifyOptions& opt) {
                   static_cast<unsigned long long>(s.first_frame), static_cast<unsigned long long>(s.last_frame),
                   s.device ? s.device->str().c_str() : "(unknown)", miauth::kind_name(s.kind), ok ? "" : " ",
                   ok ? "" : why.c_str());
+    });
+    const CaptureOutcome o = analyze_file(file, keys, sink, false);
+    if (o.status != CaptureOutcome::Status::ok) {
+      error_line(file, o);
+      unusable = true;
     }
   }
   std::printf("%zu passed, %zu failed\n", passed, sessions - passed);

@@ -19,8 +19,7 @@ public:
 
   // Whole lines only: output written before an error is complete JSON Lines.
   void flush() {
-    std::fwrite(buf_.data(), 1, buf_.size(), stdout);
-    buf_.clear();
+    buf_.flush_to(stdout);
   }
 
   void on_att(const AttEvent& ev) override {
@@ -28,7 +27,7 @@ public:
     JsonWriter w(buf_);
     w.begin_object().key("type").plain("att").key("file").raw(file_json_).key("frame").number(ev.rec.frame);
     if (ev.first_frame != ev.rec.frame) w.key("first_frame").number(ev.first_frame);
-    w.key("time").plain(iso_time(ev.rec.ts_ns));
+    w.key("time").time(ev.rec.ts_ns);
     if (ev.rec.adapter) w.key("adapter").number(std::uint64_t{ev.rec.adapter});
     w.key("conn").number(std::uint64_t{ev.conn.handle}).key("dir").plain(direction_name(ev.rec.dir));
     w.key("opcode").number(std::uint64_t{p.opcode}).key("op").plain(p.info ? p.info->name : "Unknown");
@@ -52,7 +51,7 @@ public:
     if (ev.request) w.key("request_frame").number(ev.request->frame);
     if (ev.request && ev.request->type.len) w.key("attribute_type").plain(ev.request->type.str());
     if (p.opcode == att::kMtuRsp) w.key("mtu").number(std::uint64_t{ev.conn.mtu});
-    if (ev.conn.known) w.key("peer").plain(ev.conn.peer.str());
+    if (ev.conn.known) w.key("peer").address(ev.conn.peer);
     w.end_object();
     end_line();
   }
@@ -69,7 +68,7 @@ private:
     if (buf_.size() > (1u << 16)) flush();
   }
   std::string file_json_;
-  std::string buf_;
+  OutBuffer buf_;
   bool diagnostics_;
 };
 

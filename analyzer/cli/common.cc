@@ -30,20 +30,64 @@ void error_line(const std::string& file, const std::string& message) {
   std::fprintf(stderr, "fe95: %s: %s\n", file.c_str(), message.c_str());
 }
 
-std::string iso_time(std::int64_t ts_ns) {
+namespace {
+
+char* digits(char* p, unsigned v, int n) {
+  for (int i = n - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + n;
+}
+
+}  // namespace
+
+char* write_iso_time(char* out, std::int64_t ts_ns) {
+  // Microseconds truncated toward zero, then a negative remainder borrowed from the seconds (as
+  // the gmtime version of this function did, so that output stays byte-identical).
   std::int64_t secs = ts_ns / 1000000000;
   std::int64_t us = (ts_ns % 1000000000) / 1000;
   if (us < 0) {
     us += 1000000;
     --secs;
   }
-  std::time_t t = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
-  return buf;
+  std::int64_t days = secs / 86400;
+  std::int64_t sod = secs % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  // Days since 1970-01-01 to a civil date (proleptic Gregorian; H. Hinnant's days_from_civil
+  // inverse). int64 nanoseconds span the years 1677 to 2262: always four digits.
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  const auto year = static_cast<unsigned>(static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2));
+  char* p = digits(out, year, 4);
+  *p++ = '-';
+  p = digits(p, month, 2);
+  *p++ = '-';
+  p = digits(p, day, 2);
+  *p++ = 'T';
+  p = digits(p, static_cast<unsigned>(sod / 3600), 2);
+  *p++ = ':';
+  p = digits(p, static_cast<unsigned>(sod / 60 % 60), 2);
+  *p++ = ':';
+  p = digits(p, static_cast<unsigned>(sod % 60), 2);
+  *p++ = '.';
+  p = digits(p, static_cast<unsigned>(us), 6);
+  *p++ = 'Z';
+  return p;
+}
+
+std::string iso_time(std::int64_t ts_ns) {
+  char buf[kIsoTimeLen];
+  return {buf, static_cast<std::size_t>(write_iso_time(buf, ts_ns) - buf)};
 }
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {

@@ -30,8 +30,11 @@ void write_line(std::FILE* out, const Json& j);
 void error_line(const std::string& file, const CaptureOutcome& o);
 void error_line(const std::string& file, const std::string& message);
 
-// 2024-01-02T03:04:05.123456Z (UTC, microseconds).
+// 2024-01-02T03:04:05.123456Z (UTC, microseconds), for every int64 nanosecond time.
 std::string iso_time(std::int64_t ts_ns);
+// The same into out (kIsoTimeLen characters, no terminator); returns the end.
+inline constexpr std::size_t kIsoTimeLen = 27;
+char* write_iso_time(char* out, std::int64_t ts_ns);
 
 // Expands directories (their regular files, sorted by name) into a list of capture paths.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);

@@ -1,23 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Streaming JSON for the hot records (sessions, beacons): no DOM, no per-key allocation. Same
-// key order and number formatting as the nlohmann dumps it replaces, so the output is
-// byte-identical (the goldens check it). Free text is escaped by nlohmann.
+// Streaming JSON for the hot records (sessions, beacons): no DOM, no allocation, no printf; each
+// token is one append to the reused output buffer. Same key order and number formatting as the
+// nlohmann dumps it replaces, so the output is byte-identical (the goldens check it). Free text
+// that needs escaping is escaped by nlohmann.
 #pragma once
 
 #include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <memory>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
 
+#include "common.h"
 #include "fe95/bytes.h"
 
 namespace fe95::cli {
 
+// The reused output buffer of the JSON Lines writers: an append is a bounds check and a copy
+// (std::string would zero what it grows and re-check its size for every character).
+class OutBuffer {
+public:
+  // Room for n more characters; write them, then commit() the end.
+  char* reserve(std::size_t n) {
+    if (cap_ - size_ < n) grow(n);
+    return data_.get() + size_;
+  }
+  void commit(const char* end) { size_ = static_cast<std::size_t>(end - data_.get()); }
+  void append(std::string_view s) {
+    char* p = reserve(s.size());
+    std::memcpy(p, s.data(), s.size());
+    commit(p + s.size());
+  }
+  void push_back(char c) { *reserve(1) = c, ++size_; }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] bool empty() const { return size_ == 0; }
+  [[nodiscard]] std::string_view view() const { return {data_.get(), size_}; }
+  void clear() { size_ = 0; }
+  // Writes the contents to out and empties the buffer.
+  void flush_to(std::FILE* out) {
+    if (size_) std::fwrite(data_.get(), 1, size_, out);
+    size_ = 0;
+  }
+
+private:
+  void grow(std::size_t n) {
+    std::size_t cap = cap_ ? cap_ * 2 : 4096;
+    while (cap - size_ < n) cap *= 2;
+    auto bigger = std::make_unique_for_overwrite<char[]>(cap);
+    if (size_) std::memcpy(bigger.get(), data_.get(), size_);
+    data_ = std::move(bigger);
+    cap_ = cap;
+  }
+  std::unique_ptr<char[]> data_;
+  std::size_t size_ = 0, cap_ = 0;
+};
+
 class JsonWriter {
 public:
-  explicit JsonWriter(std::string& out) : out_(out) {}
+  explicit JsonWriter(OutBuffer& out) : out_(out) {}
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -25,84 +69,120 @@ public:
   JsonWriter& end_array() { return close(']'); }
   // Keys are our own identifiers: never need escaping.
   JsonWriter& key(std::string_view k) {
-    comma();
-    out_.push_back('"');
-    out_.append(k);
-    out_.append("\":");
+    char* p = grow(k.size() + 4);
+    *p++ = '"';
+    std::memcpy(p, k.data(), k.size());
+    p += k.size();
+    *p++ = '"';
+    *p++ = ':';
+    shrink(p);
     after_key_ = true;
     return *this;
   }
   JsonWriter& number(std::uint64_t v) { return raw_number(v); }
   JsonWriter& number(std::int64_t v) { return raw_number(v); }
   JsonWriter& number(double v) {
-    comma();
     char buf[32];
     auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
     std::string_view s(buf, static_cast<std::size_t>(p - buf));
-    out_.append(s);
     // nlohmann prints integral doubles with ".0"
-    if (s.find_first_of(".en") == std::string_view::npos) out_.append(".0");
-    return *this;
+    return put(s, s.find_first_of(".en") == std::string_view::npos ? ".0" : "");
   }
-  JsonWriter& boolean(bool b) {
-    comma();
-    out_.append(b ? "true" : "false");
-    return *this;
-  }
-  JsonWriter& null() {
-    comma();
-    out_.append("null");
-    return *this;
-  }
-  // A string fe95 itself defines (enum names, addresses, hex, units, model names): contains no
-  // quote, backslash or control character, so it needs no escaping.
+  JsonWriter& boolean(bool b) { return put(b ? "true" : "false"); }
+  JsonWriter& null() { return put("null"); }
+  // A string fe95 itself defines (enum names, units, model names): contains no quote, backslash
+  // or control character, so it needs no escaping.
   JsonWriter& plain(std::string_view s) {
-    comma();
-    out_.push_back('"');
-    out_.append(s);
-    out_.push_back('"');
+    char* p = grow(s.size() + 3);
+    *p++ = '"';
+    std::memcpy(p, s.data(), s.size());
+    p += s.size();
+    *p++ = '"';
+    shrink(p);
     return *this;
   }
   JsonWriter& hex(ByteView b) {
-    comma();
-    out_.push_back('"');
-    out_.append(to_hex(b));
-    out_.push_back('"');
+    char* p = grow(2 * b.size() + 3);
+    *p++ = '"';
+    p = write_hex(p, b);
+    *p++ = '"';
+    shrink(p);
     return *this;
   }
-  // Any text (file names, firmware strings, messages): escaped by nlohmann.
-  JsonWriter& text(std::string_view s) {
-    comma();
-    out_.append(nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  // "AA:BB:CC:DD:EE:FF"
+  JsonWriter& address(const BdAddr& a) {
+    char* p = grow(BdAddr::kStrLen + 3);
+    *p++ = '"';
+    p = a.write(p);
+    *p++ = '"';
+    shrink(p);
     return *this;
+  }
+  // "2024-01-02T03:04:05.123456Z"
+  JsonWriter& time(std::int64_t ts_ns) {
+    char* p = grow(kIsoTimeLen + 3);
+    *p++ = '"';
+    p = write_iso_time(p, ts_ns);
+    *p++ = '"';
+    shrink(p);
+    return *this;
+  }
+  // Any text (file names, firmware strings, messages): printable ASCII without quote or
+  // backslash goes out as is; anything else is escaped by nlohmann (invalid UTF-8 replaced).
+  JsonWriter& text(std::string_view s) {
+    bool simple = true;
+    for (const char c : s) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x20 || u >= 0x7f || c == '"' || c == '\\') {
+        simple = false;
+        break;
+      }
+    }
+    return simple ? plain(s) : escaped(s);
   }
   // Pre-escaped text (the file name, escaped once per file).
-  JsonWriter& raw(std::string_view s) {
-    comma();
-    out_.append(s);
-    return *this;
-  }
+  JsonWriter& raw(std::string_view s) { return put(s); }
 
 private:
-  template <typename T>
-  JsonWriter& raw_number(T v) {
-    comma();
-    char buf[24];
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out_.append(buf, static_cast<std::size_t>(p - buf));
+  // The rare path of text(), kept out of line.
+  [[gnu::noinline]] JsonWriter& escaped(std::string_view s) {
+    const std::string e = nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    char* p = grow(e.size());
+    std::memcpy(p, e.data(), e.size());
+    shrink(p + e.size());
     return *this;
   }
-  void comma() {
+  // Room for the separator and n more characters; returns where to write them.
+  char* grow(std::size_t n) {
+    char* p = out_.reserve(n + 1);
     if (after_key_) {
       after_key_ = false;
-      return;
+    } else if (need_comma_) {
+      *p++ = ',';
     }
-    if (need_comma_) out_.push_back(',');
     need_comma_ = true;
+    return p;
+  }
+  // Keeps what was written of what grow() reserved.
+  void shrink(const char* end) { out_.commit(end); }
+  JsonWriter& put(std::string_view a, std::string_view b = {}) {
+    char* p = grow(a.size() + b.size());
+    std::memcpy(p, a.data(), a.size());
+    p += a.size();
+    if (!b.empty()) std::memcpy(p, b.data(), b.size());
+    shrink(p + b.size());
+    return *this;
+  }
+  template <typename T>
+  JsonWriter& raw_number(T v) {
+    char buf[24];
+    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return put(std::string_view(buf, static_cast<std::size_t>(p - buf)));
   }
   JsonWriter& open(char c) {
-    comma();
-    out_.push_back(c);
+    char* p = grow(1);
+    *p++ = c;
+    shrink(p);
     need_comma_ = false;
     return *this;
   }
@@ -111,7 +191,7 @@ private:
     need_comma_ = true;
     return *this;
   }
-  std::string& out_;
+  OutBuffer& out_;
   bool need_comma_ = false;
   bool after_key_ = false;
 };

@@ -14,9 +14,9 @@ namespace fe95::cli {
 using miauth::Session;
 using miauth::Step;
 
-std::string objects_text(const mibeacon::Frame& f) {
+std::string objects_text(const std::vector<mibeacon::Object>& objects) {
   std::string out;
-  for (const auto& o : f.objects) {
+  for (const auto& o : objects) {
     if (!out.empty()) out += ", ";
     if (o.values.empty()) {
       char id[8];
@@ -41,24 +41,24 @@ std::string beacon_line(const BeaconEvent& b) {
                 b.frame.fc.version(), b.frame.counter, mibeacon::status_name(b.frame.status),
                 b.retransmission ? " (retransmission)" : "");
   std::string line = head;
-  const std::string objs = objects_text(b.frame);
+  const std::string objs = objects_text(b.frame.objects);
   if (!objs.empty()) line += "  " + objs;
   if (!b.frame.reason.empty()) line += "  (" + b.frame.reason + ")";
   return line;
 }
 
-void write_session(std::string& out, const std::string& file_json, const Session& s) {
+void write_session(OutBuffer& out, const std::string& file_json, const Session& s) {
   JsonWriter w(out);
   w.begin_object();
   w.key("type").plain("session").key("file").raw(file_json).key("kind").plain(miauth::kind_name(s.kind));
   w.key("device");
-  if (s.device) w.plain(s.device->str());
+  if (s.device) w.address(*s.device);
   else w.null();
   if (s.device_source) w.key("device_source").plain(source_name(*s.device_source));
   w.key("conn").number(std::uint64_t{s.conn});
   if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
   w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
-  w.key("time").plain(iso_time(s.start_ns));
+  w.key("time").time(s.start_ns);
   w.key("status").plain(miauth::status_name(s.status)).key("end").plain(miauth::end_reason_name(s.end_reason));
   w.key("handles").begin_object().key("event").number(std::uint64_t{s.event_handle});
   w.key("token").number(std::uint64_t{s.token_handle}).key("from_discovery").boolean(s.gatt_known).end_object();
@@ -108,12 +108,12 @@ void write_session(std::string& out, const std::string& file_json, const Session
   out.push_back('\n');
 }
 
-void write_beacon(std::string& out, const std::string& file_json, const BeaconEvent& b) {
+void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEvent& b) {
   const auto& f = b.frame;
   JsonWriter w(out);
   w.begin_object();
   w.key("type").plain("beacon").key("file").raw(file_json).key("frame").number(b.rec.frame);
-  w.key("time").plain(iso_time(b.rec.ts_ns)).key("device").plain(b.device.str()).key("address").plain(b.adv.addr.str());
+  w.key("time").time(b.rec.ts_ns).key("device").address(b.device).key("address").address(b.adv.addr);
   w.key("rssi").number(std::int64_t{b.adv.rssi}).key("extended").boolean(b.adv.extended);
   w.key("product_id").number(std::uint64_t{f.product_id});
   if (const char* n = product_name(f.product_id)) w.key("model").plain(n);
@@ -143,7 +143,7 @@ void write_beacon(std::string& out, const std::string& file_json, const BeaconEv
   out.push_back('\n');
 }
 
-void write_diagnostic(std::string& out, const std::string& file_json, const Diagnostic& d) {
+void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d) {
   JsonWriter w(out);
   w.begin_object().key("type").plain("diagnostic").key("file").raw(file_json).key("frame").number(d.frame);
   w.key("severity").plain(severity_name(d.severity())).key("code").plain(code_name(d.code)).key("message").text(d.message);
@@ -173,88 +173,99 @@ std::string explain_status(const Session& s) {
 
 }  // namespace
 
-void print_report(std::FILE* out, const std::vector<FileSessions>& files) {
-  for (const auto& f : files) {
-    std::fprintf(out, "%s: %s, %llu records", f.file.c_str(), f.outcome.format.c_str(),
-                 static_cast<unsigned long long>(f.outcome.records));
-    if (!f.outcome.error.empty()) std::fprintf(out, " (stopped: %s)", f.outcome.error.c_str());
-    std::fprintf(out, "\n");
-    for (const auto& b : f.beacons) {
-      std::string versions;
-      for (auto v : b.versions) versions += (versions.empty() ? "v" : "/v") + std::to_string(v);
-      const char* model = product_name(b.product_id);
-      std::fprintf(out, "  adverts %s: product id %u%s%s%s, %llu MiBeacon frames (%llu-%llu), %s", b.device.str().c_str(),
-                   b.product_id, model ? " (" : "", model ? model : "", model ? ")" : "",
-                   static_cast<unsigned long long>(b.frames), static_cast<unsigned long long>(b.first_frame),
-                   static_cast<unsigned long long>(b.last_frame), versions.c_str());
-      if (b.encrypted == 0) std::fprintf(out, ", not encrypted");
-      else
-        std::fprintf(out, ", %llu encrypted (%llu decrypted, %llu no key, %llu wrong key)",
-                     static_cast<unsigned long long>(b.encrypted), static_cast<unsigned long long>(b.decrypted),
-                     static_cast<unsigned long long>(b.no_key), static_cast<unsigned long long>(b.wrong_key));
-      if (b.retransmissions) std::fprintf(out, ", %llu retransmissions", static_cast<unsigned long long>(b.retransmissions));
-      if (b.malformed) std::fprintf(out, ", %llu malformed", static_cast<unsigned long long>(b.malformed));
-      std::fprintf(out, "\n");
-      if (!b.last_values.empty()) std::fprintf(out, "    latest: %s\n", b.last_values.c_str());
-    }
-    if (f.other_beacons.devices)
-      std::fprintf(out, "  adverts of %llu more devices (not listed: the report summarises %zu at most), %llu MiBeacon frames\n",
-                   static_cast<unsigned long long>(f.other_beacons.devices), kMaxReportDevices,
-                   static_cast<unsigned long long>(f.other_beacons.frames));
-    for (const auto& l : f.beacon_lines) std::fprintf(out, "%s\n", l.c_str());
-    if (f.diagnostics) {
-      std::fprintf(out, "  %llu diagnostics%s\n", static_cast<unsigned long long>(f.diagnostics),
-                   f.diagnostics > f.first_diagnostics.size() ? " (the first listed; all with --json)" : "");
-      for (const auto& d : f.first_diagnostics)
-        std::fprintf(out, "    ! %s [frame %llu]: %s\n", code_name(d.code), static_cast<unsigned long long>(d.frame),
-                     d.message.c_str());
-    }
-    if (f.sessions.empty()) {
-      std::fprintf(out, "  no FE95 session\n");
-      continue;
-    }
-    // Per device, in order of first appearance.
-    std::vector<std::string> order;
-    std::map<std::string, std::vector<const Session*>> by_device;
-    for (const auto& s : f.sessions) {
-      const std::string d = s.device ? s.device->str() : "(unknown address)";
-      if (!by_device.count(d)) order.push_back(d);
-      by_device[d].push_back(&s);
-    }
-    for (const auto& d : order) {
-      const auto& list = by_device[d];
-      std::string pid;
-      for (const auto* s : list)
-        if (s->product_id) {
-          pid = "product id " + std::to_string(*s->product_id);
-          if (const char* n = product_name(*s->product_id)) pid += " " + std::string(n);
-          pid += ", from " + std::string(source_name(*s->product_id_source));
-          break;
-        }
-      std::fprintf(out, "  device %s%s%s%s\n", d.c_str(), pid.empty() ? "" : " (", pid.c_str(), pid.empty() ? "" : ")");
-      for (const auto* s : list) {
-        std::fprintf(out, "    %-8s frames %llu-%llu  conn 0x%04x  %s\n", miauth::kind_name(s->kind),
-                     static_cast<unsigned long long>(s->first_frame), static_cast<unsigned long long>(s->last_frame),
-                     s->conn, miauth::status_name(s->status));
-        std::fprintf(out, "      %s\n", explain_status(*s).c_str());
-        if (s->token)
-          std::fprintf(out, "      token        %s (%s)\n", to_hex(*s->token).c_str(), source_name(*s->token_source));
-        if (s->session_key) std::fprintf(out, "      session key  %s\n", to_hex(*s->session_key).c_str());
-        if (s->firmware) std::fprintf(out, "      firmware     %s\n", s->firmware->c_str());
-        if (s->device_id) std::fprintf(out, "      device id    %s\n", s->device_id->c_str());
-        if (s->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*s->beacon_key).c_str());
-        if (s->bond_ok) std::fprintf(out, "      bond         %s\n", *s->bond_ok ? "ok" : "failed");
-        for (const auto& w : s->wifi)
-          std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
-        for (const auto& fd : s->findings) {
-          std::string frames;
-          for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
-          std::fprintf(out, "      ! %s [frames %s]: %s%s\n", code_name(fd.code), frames.c_str(), miauth::describe(fd).c_str(),
-                       fd.code == Code::no_device_address ? " (pass --mac)" : "");
-        }
+void print_file_head(std::FILE* out, const std::string& file, const std::string& format, const std::string& error) {
+  if (error.empty())
+    std::fprintf(out, "%s: %s\n", file.c_str(), format.c_str());
+  else
+    std::fprintf(out, "%s: not read (%s)\n", file.c_str(), error.c_str());
+}
+
+void print_sessions(std::FILE* out, const std::vector<Session>& batch) {
+  // Per device, in order of first appearance within the batch.
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const Session*>> by_device;
+  for (const auto& s : batch) {
+    const std::string d = s.device ? s.device->str() : "(unknown address)";
+    if (!by_device.count(d)) order.push_back(d);
+    by_device[d].push_back(&s);
+  }
+  for (const auto& d : order) {
+    const auto& list = by_device[d];
+    std::string pid;
+    for (const auto* s : list)
+      if (s->product_id) {
+        pid = "product id " + std::to_string(*s->product_id);
+        if (const char* n = product_name(*s->product_id)) pid += " " + std::string(n);
+        pid += ", from " + std::string(source_name(*s->product_id_source));
+        break;
+      }
+    std::fprintf(out, "  device %s%s%s%s\n", d.c_str(), pid.empty() ? "" : " (", pid.c_str(), pid.empty() ? "" : ")");
+    for (const auto* s : list) {
+      std::fprintf(out, "    %-8s frames %llu-%llu  conn 0x%04x  %s\n", miauth::kind_name(s->kind),
+                   static_cast<unsigned long long>(s->first_frame), static_cast<unsigned long long>(s->last_frame),
+                   s->conn, miauth::status_name(s->status));
+      std::fprintf(out, "      %s\n", explain_status(*s).c_str());
+      if (s->token)
+        std::fprintf(out, "      token        %s (%s)\n", to_hex(*s->token).c_str(), source_name(*s->token_source));
+      if (s->session_key) std::fprintf(out, "      session key  %s\n", to_hex(*s->session_key).c_str());
+      if (s->firmware) std::fprintf(out, "      firmware     %s\n", s->firmware->c_str());
+      if (s->device_id) std::fprintf(out, "      device id    %s\n", s->device_id->c_str());
+      if (s->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*s->beacon_key).c_str());
+      if (s->bond_ok) std::fprintf(out, "      bond         %s\n", *s->bond_ok ? "ok" : "failed");
+      for (const auto& w : s->wifi)
+        std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
+      for (const auto& fd : s->findings) {
+        std::string frames;
+        for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
+        std::fprintf(out, "      ! %s [frames %s]: %s%s\n", code_name(fd.code), frames.c_str(), miauth::describe(fd).c_str(),
+                     fd.code == Code::no_device_address ? " (pass --mac)" : "");
       }
     }
   }
+}
+
+void print_file_tail(std::FILE* out, const FileSummary& f) {
+  for (const auto& b : f.beacons) {
+    std::string versions;
+    for (auto v : b.versions) versions += (versions.empty() ? "v" : "/v") + std::to_string(v);
+    const char* model = product_name(b.product_id);
+    std::fprintf(out, "  adverts %s: product id %u%s%s%s, %llu MiBeacon frames (%llu-%llu), %s", b.device.str().c_str(),
+                 b.product_id, model ? " (" : "", model ? model : "", model ? ")" : "",
+                 static_cast<unsigned long long>(b.frames), static_cast<unsigned long long>(b.first_frame),
+                 static_cast<unsigned long long>(b.last_frame), versions.c_str());
+    if (b.encrypted == 0) std::fprintf(out, ", not encrypted");
+    else
+      std::fprintf(out, ", %llu encrypted (%llu decrypted, %llu no key, %llu wrong key)",
+                   static_cast<unsigned long long>(b.encrypted), static_cast<unsigned long long>(b.decrypted),
+                   static_cast<unsigned long long>(b.no_key), static_cast<unsigned long long>(b.wrong_key));
+    if (b.retransmissions) std::fprintf(out, ", %llu retransmissions", static_cast<unsigned long long>(b.retransmissions));
+    if (b.malformed) std::fprintf(out, ", %llu malformed", static_cast<unsigned long long>(b.malformed));
+    std::fprintf(out, "\n");
+    if (!b.last_objects.empty()) std::fprintf(out, "    latest: %s\n", objects_text(b.last_objects).c_str());
+  }
+  if (f.other_beacons.devices)
+    std::fprintf(out, "  adverts of %llu more devices (not listed: the report summarises %zu at most), %llu MiBeacon frames\n",
+                 static_cast<unsigned long long>(f.other_beacons.devices), kMaxReportDevices,
+                 static_cast<unsigned long long>(f.other_beacons.frames));
+  if (f.diagnostics) {
+    std::fprintf(out, "  %llu diagnostics%s\n", static_cast<unsigned long long>(f.diagnostics),
+                 f.diagnostics > f.first_diagnostics.size() ? " (the first listed; all with --json)" : "");
+    for (const auto& d : f.first_diagnostics)
+      std::fprintf(out, "    ! %s [frame %llu]: %s\n", code_name(d.code), static_cast<unsigned long long>(d.frame),
+                   d.message.c_str());
+  }
+  const auto& o = f.outcome;
+  if (o.status == CaptureOutcome::Status::unreadable) return;  // the head line said why
+  std::fprintf(out, "  %llu records, ", static_cast<unsigned long long>(o.records));
+  if (f.sessions == 0)
+    std::fprintf(out, "no FE95 session");
+  else
+    std::fprintf(out, "%llu FE95 session%s (%llu verified)", static_cast<unsigned long long>(f.sessions),
+                 f.sessions == 1 ? "" : "s", static_cast<unsigned long long>(f.verified));
+  std::fprintf(out, ", %llu MiBeacon advert%s", static_cast<unsigned long long>(f.adverts), f.adverts == 1 ? "" : "s");
+  if (!o.error.empty())
+    std::fprintf(out, "; stopped at offset %llu: %s", static_cast<unsigned long long>(o.error_offset), o.error.c_str());
+  std::fprintf(out, "\n");
 }
 
 bool load_keys(KeyStore& keys, const KeyOptions& opt, std::vector<KeyEntry>* file_entries) {

@@ -11,19 +11,28 @@
 #include "fe95/analysis.h"
 #include "fe95/keys.h"
 #include "fe95/miauth/session.h"
+#include "json_writer.h"
 
 namespace fe95::cli {
 
 // One JSON Lines record (schema in README.md), streamed without a DOM: appends the line, with
 // its newline, to out. file_json is the file name already escaped as a JSON string.
-void write_session(std::string& out, const std::string& file_json, const miauth::Session& s);
-void write_beacon(std::string& out, const std::string& file_json, const BeaconEvent& b);
+void write_session(OutBuffer& out, const std::string& file_json, const miauth::Session& s);
+void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEvent& b);
 // A layer or analysis diagnostic (fe95 att --diagnostics, fe95 analyze --json).
-void write_diagnostic(std::string& out, const std::string& file_json, const Diagnostic& d);
+void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d);
 
 
-// The text report lists at most this many advertisers one by one per file (the least recently
-// seen past it join the "more devices" line) and shows the first kShownDiagnostics diagnostics.
+// The text report, printed as the analysis goes, so that its memory stays flat whatever the
+// capture holds (README "Output"):
+//   FILE: FORMAT                         as soon as the capture is open
+//     device … / sessions …              in batches of up to kSessionBatch sessions, grouped by
+//                                        device within a batch, as the sessions end
+//     frame … (--beacons)                one line per advert as it comes
+//     adverts …, N diagnostics, counts   at the end of the capture
+// It lists at most kMaxReportDevices advertisers one by one per file (the least recently seen
+// past it join the "more devices" line) and shows the first kShownDiagnostics diagnostics.
+inline constexpr std::size_t kSessionBatch = 256;
 inline constexpr std::size_t kMaxReportDevices = 4096;
 inline constexpr std::size_t kShownDiagnostics = 5;
 
@@ -35,7 +44,7 @@ struct BeaconSummary {
                 retransmissions = 0;
   std::uint64_t first_frame = 0, last_frame = 0;
   std::vector<unsigned> versions;
-  std::string last_values;  // the latest decoded objects, as text
+  std::vector<mibeacon::Object> last_objects;  // the latest decoded objects
 };
 
 // Adverts of the devices the report no longer lists one by one (past its cap).
@@ -43,18 +52,22 @@ struct OtherBeacons {
   std::uint64_t devices = 0, frames = 0;
 };
 
-struct FileSessions {
-  std::string file;
+// What the end of a file's report says.
+struct FileSummary {
   CaptureOutcome outcome;
-  std::vector<miauth::Session> sessions;
-  std::vector<BeaconSummary> beacons;     // in order of first appearance
+  std::uint64_t sessions = 0, verified = 0, adverts = 0;
+  std::vector<BeaconSummary> beacons;  // in order of first appearance
   OtherBeacons other_beacons;
-  std::vector<std::string> beacon_lines;  // with --beacons
-  std::uint64_t diagnostics = 0;          // layer and analysis diagnostics, all of them
+  std::uint64_t diagnostics = 0;              // layer and analysis diagnostics, all of them
   std::vector<Diagnostic> first_diagnostics;  // the first few, shown
 };
-void print_report(std::FILE* out, const std::vector<FileSessions>& files);
-std::string objects_text(const mibeacon::Frame& f);
+
+// "FILE: FORMAT", or "FILE: not read (ERROR)" when the capture cannot be opened.
+void print_file_head(std::FILE* out, const std::string& file, const std::string& format, const std::string& error);
+// A batch of ended sessions, per device in order of first appearance.
+void print_sessions(std::FILE* out, const std::vector<miauth::Session>& batch);
+void print_file_tail(std::FILE* out, const FileSummary& f);
+std::string objects_text(const std::vector<mibeacon::Object>& objects);
 std::string beacon_line(const BeaconEvent& b);
 
 // Reads --keys/--token/--mac/--pid into a KeyStore; on a bad value prints what was expected and

@@ -3,6 +3,7 @@
 // RSS must stay under kCapMiB on each (the caps are documented in README.md, "Caps").
 #include <gtest/gtest.h>
 
+#include "miauth_scenario.h"
 #include "scenario.h"
 #include "support.h"
 
@@ -171,6 +172,50 @@ TEST(Hostile, MillionDistinctAdvertisers) {
       << r.out.substr(r.out.size() > 2000 ? r.out.size() - 2000 : 0);
   EXPECT_NE(r.out.find("analysis.report_device_evicted"), std::string::npos);
   EXPECT_NE(r.out.find("analysis.keys_device_evicted"), std::string::npos);
+}
+
+
+TEST(Hostile, HundredThousandSessionsInTheTextReportAndVerify) {
+  // 100,000 verified logins, each on its own link. The text report and `fe95 verify` print the
+  // sessions as they end (the report in batches of 256): memory does not grow with their number,
+  // where keeping them for the end of the file took about 1 KiB each. Every session is printed.
+  MiDevice dev;
+  dev.mac = *BdAddr::parse("C4:7C:8D:6A:12:34");
+  dev.token = {0x01, 0x5c, 0xcb, 0xa8, 0x80, 0x0a, 0xbd, 0xc1, 0x2e, 0xb8, 0xed, 0x82};
+  const std::uint64_t n = 100000 / kScale;
+  auto m = make("sessions.btsnoop", Format::btsnoop_h4, [&](Scenario& s) {
+    std::uint64_t packets = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      s.connect(0x0040, dev.mac);
+      LoginOptions lo;
+      lo.tick = {static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i >> 16), 1};
+      lo.reads = false;
+      mi_login(s, 0x0040, dev, dev.token, lo);
+      s.disconnect(0x0040);
+      packets += 8;
+    }
+    return packets;
+  });
+  const std::string token = to_hex(dev.token);
+  for (const std::string mode : {"text", "verify"}) {
+    std::vector<std::string> argv{FE95_BINARY, mode == "text" ? "analyze" : "verify", "-q", "--token", token, m.path};
+    if (mode == "verify") argv.erase(argv.begin() + 2);  // verify has no progress bar to quiet
+    auto r = run(argv, 600);
+    EXPECT_EQ(r.signal, 0);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::printf("[ hostile  ] sessions.btsnoop (%s): %llu sessions, peak RSS %ld MiB, %.1f s\n", mode.c_str(),
+                static_cast<unsigned long long>(n), r.max_rss_kib / 1024, r.seconds);
+    EXPECT_LE(r.max_rss_kib / 1024, kCapMiB) << mode;
+    std::uint64_t lines = 0;
+    const std::string each = mode == "text" ? "\n    login    frames " : "\nPASS ";
+    for (std::size_t at = 0; (at = r.out.find(each, at)) != std::string::npos; at += each.size()) ++lines;
+    if (mode == "verify" && r.out.rfind("PASS ", 0) == 0) ++lines;  // the first line has no newline before it
+    EXPECT_EQ(lines, n) << mode;
+    if (mode == "text")
+      EXPECT_NE(r.out.find(std::to_string(n) + " FE95 sessions (" + std::to_string(n) + " verified)"), std::string::npos);
+    else
+      EXPECT_NE(r.out.find(std::to_string(n) + " passed, 0 failed"), std::string::npos);
+  }
 }
 
 }  // namespace

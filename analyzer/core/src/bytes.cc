@@ -17,12 +17,17 @@ int hex_value(char c) {
 }
 }  // namespace
 
+char* write_hex(char* out, ByteView data) {
+  for (const std::uint8_t b : data) {
+    *out++ = kHexDigits[b >> 4];
+    *out++ = kHexDigits[b & 0x0f];
+  }
+  return out;
+}
+
 std::string to_hex(ByteView data) {
   std::string out(data.size() * 2, '0');
-  for (std::size_t i = 0; i < data.size(); ++i) {
-    out[2 * i] = kHexDigits[data[i] >> 4];
-    out[2 * i + 1] = kHexDigits[data[i] & 0x0f];
-  }
+  write_hex(out.data(), data);
   return out;
 }
 
@@ -53,15 +58,19 @@ std::optional<Bytes> parse_hex(std::string_view text) {
   return out;
 }
 
-std::string BdAddr::str() const {
+char* BdAddr::write(char* out) const {
   constexpr char kUpper[] = "0123456789ABCDEF";
-  std::string s;
-  s.reserve(17);
   for (int i = 5; i >= 0; --i) {
-    s.push_back(kUpper[le[static_cast<std::size_t>(i)] >> 4]);
-    s.push_back(kUpper[le[static_cast<std::size_t>(i)] & 0x0f]);
-    if (i) s.push_back(':');
+    *out++ = kUpper[le[static_cast<std::size_t>(i)] >> 4];
+    *out++ = kUpper[le[static_cast<std::size_t>(i)] & 0x0f];
+    if (i) *out++ = ':';
   }
+  return out;
+}
+
+std::string BdAddr::str() const {
+  std::string s(kStrLen, ':');
+  write(s.data());
   return s;
 }
 

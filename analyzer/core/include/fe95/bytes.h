@@ -99,6 +99,8 @@ std::string hex16(std::uint16_t v);
 
 // Lower-case hex, no separators.
 std::string to_hex(ByteView data);
+// The same into out (2 * data.size() characters, no terminator); returns the end.
+char* write_hex(char* out, ByteView data);
 // Accepts hex digits with optional ':', '-' or ' ' separators; nullopt on anything else or an odd count.
 std::optional<Bytes> parse_hex(std::string_view text);
 
@@ -117,6 +119,9 @@ struct BdAddr {
   }
   // "AA:BB:CC:DD:EE:FF" (upper case, printed order).
   [[nodiscard]] std::string str() const;
+  // The same into out (kStrLen characters, no terminator); returns the end.
+  static constexpr std::size_t kStrLen = 17;
+  char* write(char* out) const;
   static BdAddr from_le(ByteView six);
   // Parses "AA:BB:CC:DD:EE:FF" (or '-' separated, or 12 hex digits), printed order.
   static std::optional<BdAddr> parse(std::string_view text);
