@@ -99,6 +99,13 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
       for (const auto& e : std::filesystem::directory_iterator(in, ec))
         if (e.is_regular_file(ec)) files.push_back(e.path().string());
       std::sort(files.begin(), files.end());
+      // A directory holds captures and whatever sits beside them (notes, keys files): only files
+      // with a capture's magic are read. A file named on the command line is always read.
+      std::erase_if(files, [](const std::string& f) {
+        if (has_capture_magic(f)) return false;
+        std::fprintf(stderr, "fe95: %s: skipped (not a btsnoop, pcap or pcapng capture)\n", f.c_str());
+        return true;
+      });
       out.insert(out.end(), files.begin(), files.end());
     } else {
       out.push_back(in);

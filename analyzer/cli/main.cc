@@ -8,7 +8,9 @@
 namespace {
 
 void add_key_options(CLI::App* cmd, fe95::cli::KeyOptions& k, const char* token_help) {
-  cmd->add_option("--token", k.tokens, token_help);
+  // One value per occurrence (repeat the option for more), so that options and captures can come
+  // in any order: `--token T CAPTURE --export-keys F` must not read CAPTURE as a second token.
+  cmd->add_option("--token", k.tokens, token_help)->allow_extra_args(false);
   cmd->add_option("--mac", k.mac, "Device address AA:BB:CC:DD:EE:FF, for captures without a connection event");
   cmd->add_option("--pid", k.pid, "Product id (0-65535)");
   cmd->add_option("--keys", k.keys_file, "Keys file (quoted CSV: mac, product_id, token, beacon_key, bind_key)")
@@ -38,7 +40,9 @@ int main(int argc, char** argv) {
   add_key_options(an_cmd, an.keys, "A known token, 24 hex digits (repeatable)");
   an_cmd->add_option("--export-keys", an.export_keys, "Write what the run learned, merged into this keys file");
   an_cmd->add_option("--bindkey", an.bind_keys,
-                     "MiBeacon key of a device, MAC=HEX: 32 hex digits (v4/v5 bind key) or 24 (legacy beacon key)");
+                     "MiBeacon key of a device, MAC=HEX: 32 hex digits (v4/v5 bind key) or 24 (legacy beacon key) "
+                     "(repeatable)")
+      ->allow_extra_args(false);
   an_cmd->add_flag("--beacons", an.beacons, "List every MiBeacon advert in the report");
   an_cmd->add_flag("-q,--quiet", an.quiet, "No progress bar");
 

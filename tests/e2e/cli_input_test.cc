@@ -108,13 +108,65 @@ TEST(CliInput, NonHciLinkTypeSaysWhy) {
 }
 
 TEST(CliInput, OneBadFileDoesNotStopTheOthers) {
+  // A damaged capture in a directory (it has the btsnoop magic, then stops) gets its error and
+  // exit 3; the good one beside it is still read.
   const std::string dir = temp_dir();
-  write_file(dir + "/a-bad.log", "garbage");
+  write_file(dir + "/a-bad.btsnoop", std::string("btsnoop\0\0\0", 10));
   write_file(dir + "/b-good.btsnoop", shipped_btsnoop());
   auto r = run({FE95_BINARY, "att", "-q", dir});
   EXPECT_EQ(r.exit_code, kExitInput);
-  EXPECT_NE(r.err.find("a-bad.log"), std::string::npos);
+  EXPECT_NE(r.err.find("a-bad.btsnoop"), std::string::npos);
   EXPECT_GT(json_lines(r.out).size(), 10u);
+}
+
+TEST(CliInput, ADirectorySkipsFilesThatAreNotCaptures) {
+  // Notes and keys beside the captures: one note line each on stderr, the exit code unchanged.
+  const std::string dir = temp_dir();
+  write_file(dir + "/NOTES.txt", "recorded with Mi Home 9.1 on a Pixel 6\n");
+  write_file(dir + "/keys.csv", "\"C4:7C:8D:6A:12:34\",\"275\",\"\",\"\",\"\"\n");
+  write_file(dir + "/empty", "");
+  write_file(dir + "/register.btsnoop", read_file(shipped_captures() + "/register-kettle.btsnoop"));
+  for (const char* cmd : {"att", "analyze", "verify"}) {
+    std::vector<std::string> argv{FE95_BINARY, cmd, dir};
+    if (std::string(cmd) == "verify") argv.insert(argv.begin() + 2, {"--token", "015ccba8800abdc12eb8ed82"});
+    auto r = run(argv, 60);
+    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+    for (const char* f : {"NOTES.txt", "keys.csv", "empty"})
+      EXPECT_NE(r.err.find(std::string(f) + ": skipped (not a btsnoop, pcap or pcapng capture)"), std::string::npos)
+          << cmd << ": " << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << cmd << ": " << r.err;
+    EXPECT_EQ(r.out.find("NOTES.txt"), std::string::npos) << cmd;
+  }
+  // The same file named on the command line is an input: its error, exit 3.
+  auto named = run({FE95_BINARY, "analyze", dir + "/NOTES.txt"}, 60);
+  EXPECT_EQ(named.exit_code, kExitInput);
+  EXPECT_NE(named.err.find("unknown capture format"), std::string::npos) << named.err;
+}
+
+TEST(CliInput, OptionsAndCapturesComeInAnyOrder) {
+  // --token and --bindkey take one value each: a capture after them is a capture.
+  const std::string dir = temp_dir();
+  const std::string keys = dir + "/learned.csv";
+  auto r = run({FE95_BINARY, "analyze", "--token", "015ccba8800abdc12eb8ed82", shipped_captures() + "/register-then-login.btsnoop",
+                "--export-keys", keys},
+               60);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(read_file(keys).find("015ccba8800abdc12eb8ed82"), std::string::npos);
+  auto b = run({FE95_BINARY, "analyze", "--bindkey", "C4:7C:8D:6B:00:01=00112233445566778899aabbccddeeff",
+                shipped_captures() + "/mibeacon-tour.btsnoop", "--token", "015ccba8800abdc12eb8ed82",
+                shipped_captures() + "/login-kettle.btsnoop", "--json"},
+               60);
+  EXPECT_EQ(b.exit_code, 0) << b.err;
+  std::size_t files = 0, verified = 0;
+  for (const auto& j : json_lines(b.out)) {
+    files += j["type"] == "file";
+    verified += j["type"] == "session" && j["status"] == "verified";
+  }
+  EXPECT_EQ(files, 2u);
+  EXPECT_EQ(verified, 1u);
+  // Two values after one --token: the second is a capture that does not exist.
+  auto two = run({FE95_BINARY, "analyze", "--token", "015ccba8800abdc12eb8ed82", "015ccba8800abdc12eb8ed82"}, 60);
+  EXPECT_EQ(two.exit_code, kExitUsage);
 }
 
 // The progress bar: on stderr, only with a terminal attached and without --quiet. `script` gives

@@ -185,6 +185,15 @@ OpenResult open_pcap_memory(ByteView data, bool ng) {
   return wrap_pcap(p, errbuf, data.size(), ng);
 }
 
+bool has_capture_magic(const std::string& path) {
+  std::uint8_t h[8] = {};
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return false;
+  const std::size_t n = std::fread(h, 1, sizeof h, f);
+  std::fclose(f);
+  return detect(h, n) != Magic::unknown;
+}
+
 OpenResult open_capture(const std::string& path) {
   OpenResult r;
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);

@@ -70,6 +70,9 @@ struct OpenResult {
 };
 
 OpenResult open_capture(const std::string& path);
+// Whether the file starts with the magic of a format fe95 reads (btsnoop, pcap, pcapng): what a
+// directory's files are sorted by (notes and other files beside the captures are skipped).
+bool has_capture_magic(const std::string& path);
 // Reads from memory (fuzzing, tests). The buffer must outlive the reader.
 OpenResult open_capture_memory(ByteView data);
 
