@@ -153,7 +153,17 @@ TEST(Analyze, EveryClientMistakeIsNamed) {
   EXPECT_TRUE(has_finding(only_session("mistake-draft-register.btsnoop"), "draft_byte_order"));
   EXPECT_TRUE(has_finding(only_session("mistake-draft-login.btsnoop", {"--token", kKettleToken}), "draft_byte_order"));
   EXPECT_TRUE(has_finding(only_session("mistake-draft-login-key.btsnoop", {"--token", kKettleToken}), "draft_login_key"));
-  EXPECT_TRUE(has_finding(only_session("mistake-mac-order.btsnoop"), "client_mac_order"));
+  const json mac = only_session("mistake-mac-order.btsnoop");
+  EXPECT_TRUE(has_finding(mac, "client_mac_order"));
+  // The message prints the address as the device field does and says the order in words: no
+  // reversed address that contradicts the device field.
+  for (const auto& d : mac["diagnostics"])
+    if (d["code"] == "client_mac_order") {
+      const std::string m = d["message"];
+      EXPECT_NE(m.find(mac["device"].get<std::string>() + " to mixA in printed byte order (C4 first)"), std::string::npos) << m;
+      EXPECT_NE(m.find("(34 first)"), std::string::npos) << m;
+      EXPECT_EQ(m.find("34:12:6A:8D:7C:C4"), std::string::npos) << m;
+    }
   const json pid = only_session("mistake-product-id.btsnoop");
   EXPECT_TRUE(has_finding(pid, "client_product_id"));
   EXPECT_EQ(pid["product_id"], 275);
@@ -201,11 +211,12 @@ TEST(Analyze, SeveralCapturesShareWhatTheyLearnInTimestampOrder) {
 TEST(Analyze, OneBadFileAmongManyCountsInTheExitCode) {
   const std::string dir = temp_dir();
   write_file(dir + "/a.btsnoop", read_file(captures("register-kettle.btsnoop")));
-  write_file(dir + "/b.log", "not a capture");
+  write_file(dir + "/b.log", "not a capture");  // skipped: no capture magic (a note on stderr)
   write_file(dir + "/c.btsnoop", read_file(captures("login-kettle.btsnoop")).substr(0, 300));
-  auto r = run({FE95_BINARY, "analyze", "--json", "-q", dir});
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", dir, dir + "/b.log"});  // named: read, and bad
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.err.find("b.log"), std::string::npos);
+  EXPECT_NE(r.err.find("b.log: skipped"), std::string::npos);
+  EXPECT_NE(r.err.find("b.log: offset 0: unknown capture format"), std::string::npos);
   EXPECT_NE(r.err.find("c.btsnoop"), std::string::npos);
   auto total = of_type(r.out, "total");
   ASSERT_EQ(total.size(), 1u);

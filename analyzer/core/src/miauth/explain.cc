@@ -34,9 +34,16 @@ std::string describe(const Finding& f) {
       return "T2 verifies under no product id for " + (f.mac ? f.mac->str() : std::string("?")) +
              ": the device answered for another address, or T1/T2 are not a register pair";
     case Code::client_mac_order:
-      return "the client mixed the MAC in printed order (" + (f.mac ? f.mac->str() : std::string("?")) +
-             ") instead of over-the-air order; its token was " + hex_or_unknown(f.token) + ", the device holds " +
-             hex_or_unknown(f.device_token);
+      if (!f.mac) return "the client mixed the device address in printed byte order instead of over-the-air order";
+      {
+        // One printed form for every address (as the device field shows it), the order in words.
+        char first[3], last[3];
+        std::snprintf(first, sizeof first, "%02X", f.mac->le[5]);
+        std::snprintf(last, sizeof last, "%02X", f.mac->le[0]);
+        return "the client fed the device address " + f.mac->str() + " to mixA in printed byte order (" + first +
+               " first) instead of the over-the-air order the protocol uses (" + last +
+               " first); its token was " + hex_or_unknown(f.token) + ", the device holds " + hex_or_unknown(f.device_token);
+      }
     case Code::client_product_id: {
       char low[8];
       std::snprintf(low, sizeof low, "0x%02x", f.low_byte.value_or(0));

@@ -396,7 +396,7 @@ void Tracker::conclude(ConnState& st, Session& s) {
       bool explained = false;
       if (equals(s.end, rc4<4>(tr, kRegisterEnd))) {
         Finding f{Code::client_mac_order, {s.t1_frame, s.end_frame}};
-        f.mac = printed;
+        f.mac = s.device;  // the device's address; the message says which order the client used
         f.token = tr;
         f.device_token = s.token;
         add_finding(s, std::move(f));

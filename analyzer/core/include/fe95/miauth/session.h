@@ -59,7 +59,7 @@ struct Finding {
   std::vector<std::uint64_t> frames;
   // Arguments, by code; the others stay unset.
   Bytes value;      // draft_byte_order: the start written; long_login_notification: the whole notification
-  std::optional<BdAddr> mac;           // t2_unverified: the device; client_mac_order: the MAC in printed order
+  std::optional<BdAddr> mac;           // t2_unverified, client_mac_order: the device address
   std::optional<Token> token;          // the client's token (client_mac_order, client_product_id), the token the
                                        // response fits (draft_login_key, device_holds_other_token)
   std::optional<Token> device_token;   // client_mac_order: the token the device holds
