@@ -3,7 +3,8 @@
 // walk over the memory-mapped file) and against tshark, side by side in one run. Not a test:
 // it measures and prints; README.md records the figures.
 //
-//   fe95-bench [--size MiB] [--dir DIR] [--tshark-size MiB] [--repeat N]
+//   fe95-bench [--size MiB]... [--mix NAME]... [--dir DIR] [--tshark-size MiB] [--repeat N]
+//              [--fe95 BIN] [--baseline BIN]
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -87,17 +88,36 @@ double median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+// Generates the capture unless a large enough one is already there (with its ".sessions" note:
+// the number of FE95 sessions the generator wrote).
 std::string ensure(const std::string& dir, const std::string& name, const GenerateOptions& o) {
   const std::string path = dir + "/" + name;
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= o.bytes) return path;
+  if (::stat(path.c_str(), &st) == 0 && static_cast<std::uint64_t>(st.st_size) >= o.bytes &&
+      ::stat((path + ".sessions").c_str(), &st) == 0)
+    return path;
   std::fprintf(stderr, "generating %s (%llu MiB)...\n", path.c_str(), static_cast<unsigned long long>(o.bytes >> 20));
   auto g = fe95::bench::generate(path, o);
   std::fprintf(stderr, "  %llu records, %llu connections, %llu registers, %llu logins, %llu adverts\n",
                static_cast<unsigned long long>(g.records), static_cast<unsigned long long>(g.connections),
                static_cast<unsigned long long>(g.registers), static_cast<unsigned long long>(g.logins),
                static_cast<unsigned long long>(g.adverts));
+  if (std::FILE* f = std::fopen((path + ".sessions").c_str(), "w")) {
+    std::fprintf(f, "%llu\n", static_cast<unsigned long long>(g.registers + g.logins));
+    std::fclose(f);
+  }
   return path;
+}
+
+std::string session_count(const std::string& file) {
+  char buf[32] = "?";
+  if (std::FILE* f = std::fopen((file + ".sessions").c_str(), "r")) {
+    if (!std::fgets(buf, sizeof buf, f)) buf[0] = 0;
+    std::fclose(f);
+  }
+  std::string s = buf;
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+  return s;
 }
 
 double file_mb(const std::string& path) {
@@ -111,53 +131,61 @@ struct Measured {
   long rss_mib = 0;
 };
 
-Measured fe95_run(const std::string& fe95, const std::string& file, int repeat) {
+Measured fe95_run(const std::string& fe95, const std::string& file, int repeat, bool json) {
   std::vector<double> t;
   long rss = 0;
   for (int i = 0; i < repeat; ++i) {
-    Run r = spawn({fe95, "analyze", "--json", "-q", file});
-    if (r.status != 0) std::fprintf(stderr, "fe95 exited %d on %s\n", r.status, file.c_str());
+    std::vector<std::string> argv{fe95, "analyze", "-q", file};
+    if (json) argv.insert(argv.begin() + 2, "--json");
+    Run r = spawn(argv);
+    if (r.status != 0) std::fprintf(stderr, "%s exited %d on %s\n", fe95.c_str(), r.status, file.c_str());
     t.push_back(r.seconds);
     rss = std::max(rss, r.max_rss_kib);
   }
   return {file_mb(file) / median(t), rss / 1024};
 }
 
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"fe95-bench: fe95 analyze against a bare record walk and tshark"};
-  std::uint64_t size_mib = 1024, tshark_mib = 32;
+  std::vector<std::uint64_t> sizes{1024};
+  std::uint64_t tshark_mib = 32;
   int repeat = 3;
-  std::string dir = "/tmp/fe95-bench", fe95 = FE95_BINARY;
-  app.add_option("--size", size_mib, "Size of the main capture, MiB");
-  app.add_option("--tshark-size", tshark_mib, "Size of the slice tshark reads, MiB");
+  std::string dir = "/tmp/fe95-bench", fe95 = FE95_BINARY, baseline;
+  std::vector<std::string> mixes{"stress", "connections", "sessions", "realistic"};
+  app.add_option("--size", sizes, "Sizes of the captures, MiB (repeat for several)");
+  app.add_option("--mix", mixes, "Mixes to run: stress, connections, sessions, realistic (repeat for several)");
+  app.add_option("--tshark-size", tshark_mib, "Size of the slice tshark reads, MiB (0: skip tshark)");
   app.add_option("--dir", dir, "Where the generated captures are kept (reused between runs)");
   app.add_option("--repeat", repeat, "Runs per measurement (the median is reported)");
   app.add_option("--fe95", fe95, "The fe95 binary");
+  app.add_option("--baseline", baseline, "Another fe95 binary (an older build) measured in the same run");
   CLI11_PARSE(app, argc, argv);
   std::filesystem::create_directories(dir);
 
-  GenerateOptions big;
-  big.bytes = size_mib << 20;
-  GenerateOptions quarter = big;
-  quarter.bytes = big.bytes / 4;
-  GenerateOptions dense = big;  // 10x the connections, same sessions and adverts per byte
-  dense.app_min = 6;
-  dense.app_span = 12;
-  dense.extra_links = 9;
-  dense.extra_app = 9;
-  GenerateOptions real = big;  // realistic mix: FE95 sessions and MiBeacons rare
-  real.fe95_every = 100;
-  real.mibeacon_every = 20;
-  GenerateOptions slice = big;
-  slice.bytes = tshark_mib << 20;
-  const std::string f_big = ensure(dir, "bench-" + std::to_string(size_mib) + ".btsnoop", big);
-  const std::string f_quarter = ensure(dir, "bench-" + std::to_string(size_mib / 4) + ".btsnoop", quarter);
-  const std::string f_dense = ensure(dir, "bench-dense10-" + std::to_string(size_mib) + ".btsnoop", dense);
-  const std::string f_slice = ensure(dir, "bench-" + std::to_string(tshark_mib) + ".btsnoop", slice);
-  const std::string f_real = ensure(dir, "bench-real-" + std::to_string(size_mib) + ".btsnoop", real);
-
+  // The mixes (README "Performance"). Sizes and sessions per byte are what the generator writes.
+  auto options_of = [](const std::string& mix, std::uint64_t mib) {
+    GenerateOptions o;
+    o.bytes = mib << 20;
+    if (mix == "connections") {  // 10x the connections of stress, same sessions and adverts per byte
+      o.app_min = 6;
+      o.app_span = 12;
+      o.extra_links = 9;
+      o.extra_app = 9;
+    } else if (mix == "sessions") {  // a register or login every ~40 records
+      o.app_min = 4;
+      o.app_span = 16;
+    } else if (mix == "realistic") {  // FE95 sessions and MiBeacons rare
+      o.fe95_every = 100;
+      o.mibeacon_every = 20;
+    }
+    return o;
+  };
+  auto file_of = [&](const std::string& mix, std::uint64_t mib) {
+    return dir + "/bench-" + mix + "-" + std::to_string(mib) + ".btsnoop";
+  };
   // Warm the page cache, then measure (median of repeat walks).
   auto walk_of = [&](const std::string& f, std::uint64_t& recs) {
     bare_walk(f, recs);
@@ -165,44 +193,43 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeat; ++i) w.push_back(bare_walk(f, recs));
     return file_mb(f) / median(w);
   };
-  std::uint64_t records = 0, real_records = 0;
-  const double walk_mbps = walk_of(f_big, records);
-  const double walk_real_mbps = walk_of(f_real, real_records);
-  const Measured m_big = fe95_run(fe95, f_big, repeat);
-  const Measured m_quarter = fe95_run(fe95, f_quarter, repeat);
-  const Measured m_dense = fe95_run(fe95, f_dense, repeat);
-  const Measured m_slice = fe95_run(fe95, f_slice, repeat);
-  const Measured m_real = fe95_run(fe95, f_real, repeat);
-  std::vector<double> ts;
-  for (int i = 0; i < repeat; ++i)
-    ts.push_back(spawn({"tshark", "-r", f_slice, "-Y", "btatt", "-T", "fields", "-e", "frame.number", "-e",
-                        "bthci_acl.chandle", "-e", "btatt.opcode", "-e", "btatt.handle", "-e", "btatt.value"})
-                     .seconds);
-  const double tshark_mbps = file_mb(f_slice) / median(ts);
 
-  std::printf("\nfe95-bench: median of %d runs, page cache warm, %ld cores\n", repeat, sysconf(_SC_NPROCESSORS_ONLN));
-  std::printf("%-44s %10s %10s %10s\n", "run", "MB/s", "ratio", "peak RSS");
-  std::printf("%-44s %10.0f %10s %10s\n", ("bare record walk, " + std::to_string(size_mib) + " MiB (mmap)").c_str(),
-              walk_mbps, "1.00", "-");
-  std::printf("%-44s %10.0f %9.2fx %7ld MiB\n", ("fe95 analyze --json, " + std::to_string(size_mib) + " MiB").c_str(),
-              m_big.mbps, m_big.mbps / walk_mbps, m_big.rss_mib);
-  std::printf("%-44s %10.0f %9.2fx %7ld MiB\n",
-              ("fe95 analyze --json, " + std::to_string(size_mib / 4) + " MiB").c_str(), m_quarter.mbps,
-              m_quarter.mbps / walk_mbps, m_quarter.rss_mib);
-  std::printf("%-44s %10.0f %9.2fx %7ld MiB\n",
-              ("fe95, " + std::to_string(size_mib) + " MiB, ~10x more connections").c_str(), m_dense.mbps,
-              m_dense.mbps / walk_mbps, m_dense.rss_mib);
-  std::printf("%-44s %10.0f %10s %10s\n", ("bare record walk, realistic mix, " + std::to_string(size_mib) + " MiB").c_str(),
-              walk_real_mbps, "1.00", "-");
-  std::printf("%-44s %10.0f %9.2fx %7ld MiB\n", ("fe95, " + std::to_string(size_mib) + " MiB, realistic mix").c_str(),
-              m_real.mbps, m_real.mbps / walk_real_mbps, m_real.rss_mib);
-  std::printf("%-44s %10.0f %10s %7ld MiB\n", ("fe95 analyze --json, " + std::to_string(tshark_mib) + " MiB slice").c_str(),
-              m_slice.mbps, "", m_slice.rss_mib);
-  std::printf("%-44s %10.1f %10s %10s\n", ("tshark ATT fields, same " + std::to_string(tshark_mib) + " MiB slice").c_str(),
-              tshark_mbps, "", "");
-  std::printf("\nfe95 / bare walk: %.2f   fe95 / tshark (same slice): %.0fx   dense / normal: %.2f\n",
-              m_big.mbps / walk_mbps, m_slice.mbps / tshark_mbps, m_dense.mbps / m_big.mbps);
-  std::printf("records in the %llu MiB file: %llu\n", static_cast<unsigned long long>(size_mib),
-              static_cast<unsigned long long>(records));
+  std::printf("fe95-bench: median of %d runs, page cache warm, %ld cores; ratios against the bare walk of the same file\n",
+              repeat, sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("%-12s %6s %10s %8s %9s | %-8s %8s %6s %8s | %8s %6s %8s | %9s\n", "mix", "MiB", "records", "sessions",
+              "walk MB/s", "binary", "json MB/s", "ratio", "json RSS", "text MB/s", "ratio", "text RSS", "text/json");
+  for (const auto mib : sizes) {
+    for (const auto& mix : mixes) {
+      const std::string f = file_of(mix, mib);
+      ensure(dir, f.substr(dir.size() + 1), options_of(mix, mib));
+      std::uint64_t records = 0;
+      const double walk = walk_of(f, records);
+      const std::string sessions = session_count(f);
+      std::vector<std::pair<std::string, std::string>> bins{{"fe95", fe95}};
+      if (!baseline.empty()) bins.emplace_back("baseline", baseline);
+      for (const auto& [label, bin] : bins) {
+        const Measured j = fe95_run(bin, f, repeat, true);
+        const Measured t = fe95_run(bin, f, repeat, false);
+        std::printf("%-12s %6llu %10llu %8s %9.0f | %-8s %8.0f %6.3f %5ld MiB | %8.0f %6.3f %5ld MiB | %9.2f\n",
+                    mix.c_str(), static_cast<unsigned long long>(mib), static_cast<unsigned long long>(records),
+                    sessions.c_str(), walk, label.c_str(), j.mbps, j.mbps / walk, j.rss_mib, t.mbps, t.mbps / walk,
+                    t.rss_mib, j.mbps / t.mbps);
+        std::fflush(stdout);
+      }
+    }
+  }
+  if (tshark_mib > 0) {
+    const std::string f_slice = file_of("stress", tshark_mib);
+    ensure(dir, f_slice.substr(dir.size() + 1), options_of("stress", tshark_mib));
+    std::vector<double> ts;
+    for (int i = 0; i < repeat; ++i)
+      ts.push_back(spawn({"tshark", "-r", f_slice, "-Y", "btatt", "-T", "fields", "-e", "frame.number", "-e",
+                          "bthci_acl.chandle", "-e", "btatt.opcode", "-e", "btatt.handle", "-e", "btatt.value"})
+                       .seconds);
+    const double tshark_mbps = file_mb(f_slice) / median(ts);
+    const Measured m = fe95_run(fe95, f_slice, repeat, true);
+    std::printf("\nstress mix, %llu MiB slice: fe95 analyze --json %.0f MB/s, tshark ATT fields %.1f MB/s: fe95 / tshark %.0fx\n",
+                static_cast<unsigned long long>(tshark_mib), m.mbps, tshark_mbps, m.mbps / tshark_mbps);
+  }
   return 0;
 }
