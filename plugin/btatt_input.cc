@@ -46,6 +46,11 @@ void BtattInput::want_fields(GArray* wanted) {
   for (const auto& [name, id] : names) want_field(name, *id, wanted);
 }
 
+const field_info* BtattInput::pdu_field(proto_tree* tree) {
+  const auto f = fields(tree, hf_att_opcode);
+  return f.empty() ? nullptr : f.front();
+}
+
 BtattInput::Link& BtattInput::link(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns) {
   std::optional<std::pair<std::uint64_t, Link>> evicted;
   Link& l = links_.get(key, &evicted);
@@ -61,8 +66,10 @@ void BtattInput::end(std::uint64_t key, miauth::Tracker& tracker, std::int64_t t
   }
 }
 
-void BtattInput::read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* forced_value, miauth::Tracker& tracker) {
+void BtattInput::read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree, const Bytes* forced_value,
+                            miauth::Tracker& tracker) {
   const std::int64_t ts_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1000000000LL + pinfo->abs_ts.nsecs;
+  layout_ = {};
   std::uint32_t adapter = 0;
   uint_field(tree, hf_mon_adapter, adapter);
 
@@ -107,6 +114,9 @@ void BtattInput::read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* f
   // stack does.
   const field_info* op_fi = fields(tree, hf_att_opcode).front();
   Bytes bytes;
+  // A PDU in the frame's own bytes keeps its offset: later passes (which may get no primed tree,
+  // as tshark's second pass) point at it without btatt's fields.
+  if (op_fi->ds_tvb && op_fi->ds_tvb == frame_tvb) layout_.pdu_in_frame = op_fi->start;
   if (op_fi->ds_tvb) {
     const gint n = tvb_captured_length_remaining(op_fi->ds_tvb, op_fi->start);
     if (n > 0) {
@@ -119,7 +129,15 @@ void BtattInput::read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* f
   const std::size_t side = in.dir == Direction::rcvd ? 1 : 0;  // who sent this PDU
   in.has_handle = pdu.has_handle;
   in.handle = pdu.handle;
-  if (opcode == att::kReadReq || opcode == att::kReadBlobReq || opcode == att::kWriteReq) l.request[side] = pdu.handle;
+  if (pdu.has_handle) layout_.handle_at = opcode == att::kErrorRsp ? 2 : 1;  // after the request opcode, or first
+  if (pdu.has_value) {
+    layout_.value_at = static_cast<int>(pdu.value.data() - bytes.data());
+    layout_.value_len = static_cast<int>(pdu.value.size());
+  }
+  if (opcode == att::kReadReq || opcode == att::kReadBlobReq || opcode == att::kWriteReq) {
+    l.request[side] = pdu.handle;
+    l.request_frame[side] = pinfo->num;
+  }
   if (opcode == att::kIndicate) l.indication[side] = pdu.handle;
   if (opcode == att::kReadRsp || opcode == att::kReadBlobRsp || opcode == att::kWriteRsp || opcode == att::kErrorRsp) {
     std::uint16_t& h = l.request[1 - side];
@@ -127,7 +145,9 @@ void BtattInput::read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* f
       in.has_handle = true;
       in.handle = h;
     }
+    layout_.request_frame = l.request_frame[1 - side];
     h = 0;
+    l.request_frame[1 - side] = 0;
   } else if (opcode == att::kConfirm) {
     std::uint16_t& h = l.indication[1 - side];
     if (h) {

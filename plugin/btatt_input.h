@@ -18,9 +18,21 @@ public:
   static constexpr std::size_t kMaxLinks = 512;
 
   static void want_fields(GArray* wanted);
+  // Where the frame's ATT PDU sits (btatt's opcode field: its data source and offset), in this
+  // pass's tree; null when btatt shows no PDU.
+  static const field_info* pdu_field(proto_tree* tree);
+  // The parts of the PDU read_frame() fed to the tracker, as offsets from the opcode (-1: none),
+  // and the frame of the request a response answers (0: none).
+  struct Layout {
+    int pdu_in_frame = -1;  // the opcode's offset in the frame's own bytes; -1: in a reassembled SDU
+    int handle_at = -1, value_at = -1, value_len = 0;
+    std::uint32_t request_frame = 0;
+  };
+  [[nodiscard]] const Layout& layout() const { return layout_; }
   // Feeds one frame's connection events and ATT PDU to the tracker (first pass only).
   // forced_value: the value Decode As handed over, when btatt showed none.
-  void read_frame(packet_info* pinfo, proto_tree* tree, const Bytes* forced_value, miauth::Tracker& tracker);
+  void read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree, const Bytes* forced_value,
+                  miauth::Tracker& tracker);
 
 private:
   struct Link final : miauth::Discovery {
@@ -31,6 +43,7 @@ private:
     // The handle of the outstanding request per requester (0: sent by the host, 1: received) and
     // of the outstanding indication per sender: their responses and confirmations carry none.
     std::uint16_t request[2] = {0, 0};
+    std::uint32_t request_frame[2] = {0, 0};
     std::uint16_t indication[2] = {0, 0};
     [[nodiscard]] std::uint16_t token_handle() const override { return token; }
   };
@@ -38,6 +51,7 @@ private:
   void end(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns, miauth::EndReason why);
 
   LruMap<Link> links_{kMaxLinks};
+  Layout layout_;
   std::uint64_t next_serial_ = 1;
 };
 

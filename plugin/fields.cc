@@ -36,6 +36,10 @@ Bytes field_bytes(const field_info* fi) {
   return b;
 }
 
+bool fits(tvbuff_t* tvb, int offset, int length) {
+  return tvb && offset >= 0 && length >= 0 && tvb_captured_length_remaining(tvb, offset) >= length;
+}
+
 void want_field(const char* name, int& id, GArray* wanted) {
   id = proto_registrar_get_id_byname(name);
   if (id < 0) return;

@@ -98,7 +98,7 @@ void register_keys(module_t* mod) {
       UAT_FLD_CSTRING(keys, beacon_key, "Beacon key", "24 hex digits (legacy MiBeacon)"),
       UAT_FLD_CSTRING(keys, bind_key, "Bind key", "32 hex digits (MiBeacon v4/v5)"),
       UAT_END_FIELDS};
-  uat_t* uat = uat_new("Mi auth keys", sizeof(KeyRecord), "miauth_keys", TRUE, &key_records, &n_key_records,
+  uat_t* uat = uat_new("MiAuth keys", sizeof(KeyRecord), "miauth_keys", TRUE, &key_records, &n_key_records,
                        UAT_AFFECTS_DISSECTION, nullptr, key_copy, key_update, key_free, nullptr, nullptr, key_fields);
   prefs_register_string_preference(mod, "token", "Token", "A known 12-byte token (24 hex digits) tried on every login",
                                    &pref_token);

@@ -9,6 +9,7 @@
 // Each session keeps its own items: a step belongs to its session, and a session that ends at a
 // frame (the next session's start, a disconnection) shows there as a separate summary subtree,
 // with its own field names (miauth.session.*), so a filter never mixes two sessions' values.
+#include <cctype>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -28,17 +29,85 @@ using namespace fe95::miauth;
 int ett_miauth = -1, ett_miauth_session = -1, ett_miauth_finding = -1;
 int hf_miauth_kind = -1, hf_miauth_step = -1, hf_miauth_handle = -1, hf_miauth_value = -1, hf_miauth_plaintext = -1, hf_miauth_what = -1, hf_miauth_token = -1,
     hf_miauth_token_source = -1, hf_miauth_session_key = -1, hf_miauth_tick = -1, hf_miauth_product_id = -1, hf_miauth_product_id_source = -1,
-    hf_miauth_model = -1, hf_miauth_status = -1, hf_miauth_device = -1, hf_miauth_session_frame = -1;
+    hf_miauth_model = -1, hf_miauth_status = -1, hf_miauth_device = -1, hf_miauth_session_frame = -1, hf_miauth_request_frame = -1,
+    hf_miauth_verdict_frame = -1;
 int hf_miauth_session = -1, hf_miauth_session_kind = -1, hf_miauth_session_status = -1, hf_miauth_session_end = -1, hf_miauth_session_first = -1,
     hf_miauth_session_last = -1, hf_miauth_session_device = -1, hf_miauth_session_token = -1, hf_miauth_firmware = -1, hf_miauth_device_id = -1,
-    hf_miauth_beacon_key = -1, hf_miauth_bond = -1;
+    hf_miauth_beacon_key = -1, hf_miauth_bond = -1, hf_miauth_session_verdict_frame = -1;
 int hf_miauth_diagnostic = -1, hf_miauth_diagnostic_frame = -1;
 
-// Status experts (once per session, at its summary) and one expert per finding code, registered
-// from the diagnostics table and looked up by the code's index.
+// Verdict experts (once per session, on the frame that settles it) and one expert per finding
+// code, registered from the diagnostics table and looked up by the code's index.
 expert_field ei_miauth_verified = EI_INIT, ei_miauth_failed = EI_INIT, ei_miauth_other_token = EI_INIT, ei_miauth_incomplete = EI_INIT,
              ei_miauth_no_token = EI_INIT;
 std::vector<expert_field> ei_codes;
+
+// ---- words for people (the fields keep the stable code names for filters) ----
+const char* kind_label(Kind k) {
+  switch (k) {
+    case Kind::register_session: return "Register";
+    case Kind::login_session: return "Login";
+  }
+  return "?";
+}
+const char* step_label(Step s) {
+  switch (s) {
+    case Step::register_start: return "Register start";
+    case Step::t1: return "T1: the client's token, encrypted";
+    case Step::t2: return "T2: the device's answer";
+    case Step::register_end: return "Register end: the client's confirmation";
+    case Step::login_start: return "Login start";
+    case Step::challenge: return "Challenge from the device";
+    case Step::response: return "Response from the client";
+    case Step::confirmation: return "Confirmation from the device";
+    case Step::bond_result: return "Bond result";
+    case Step::encrypted_read: return "Encrypted read";
+    case Step::encrypted_write: return "Encrypted write";
+    case Step::product_id_read: return "Product id read (0x0002)";
+  }
+  return "?";
+}
+const char* protected_label(Protected p) {
+  switch (p) {
+    case Protected::none: return "Not recognised";
+    case Protected::firmware: return "Firmware version";
+    case Protected::device_id: return "Device id";
+    case Protected::beacon_key: return "Beacon key";
+    case Protected::wifi: return "Wi-Fi setup";
+  }
+  return "?";
+}
+const char* status_label(Status s) {
+  switch (s) {
+    case Status::verified: return "Verified";
+    case Status::failed: return "Failed: the traffic contradicts the token";
+    case Status::other_token: return "The client's response fits its token; the device never confirms";
+    case Status::incomplete: return "Incomplete: the session ends first";
+    case Status::no_token: return "No token: enter one in Preferences > Protocols > MiAuth";
+  }
+  return "?";
+}
+const char* source_label(Source s) {
+  switch (s) {
+    case Source::option: return "the MiAuth token preference";
+    case Source::keys_file: return "the MiAuth key table";
+    case Source::register_session: return "a register session in this capture";
+    case Source::read_0002: return "a read of characteristic 0x0002";
+    case Source::mibeacon: return "the device's MiBeacon adverts";
+    case Source::search: return "a search of all 65,536 product ids";
+    case Source::login: return "a login in this capture";
+  }
+  return "?";
+}
+const char* end_label(EndReason r) {
+  switch (r) {
+    case EndReason::next_session: return "the next session on the link";
+    case EndReason::disconnect: return "disconnection";
+    case EndReason::end_of_capture: return "the end of the capture";
+    case EndReason::link_dropped: return "the link being dropped";
+  }
+  return "?";
+}
 
 // ---- the per-frame store, written on the first pass ----
 struct StepView {
@@ -49,16 +118,21 @@ struct StepView {
   Bytes value, plaintext;
   Protected what = Protected::none;
   std::optional<Status> status;  // when definite at this frame
+  bool verdict = false;          // this frame settles the session's status
+  std::uint64_t verdict_frame = 0;
   std::string device;
   std::optional<Token> token, session_key;
   std::optional<Source> token_source, pid_source;
   std::optional<Word> tick;
   std::optional<std::uint16_t> product_id;
+  BtattInput::Layout at;  // where the PDU's parts sit
 };
 struct SessionView {
   std::uint64_t first = 0, last = 0;
   Kind kind = Kind::register_session;
   Status status = Status::incomplete;
+  bool verdict = false;  // the status is announced here (not settled earlier, or changed)
+  std::uint64_t verdict_frame = 0;
   EndReason end = EndReason::end_of_capture;
   std::string device;
   std::optional<Token> token;
@@ -81,9 +155,9 @@ struct FrameData {
 class State final : public Sink {
 public:
   State() : tracker_(keys(), *this) {}
-  void first_pass(packet_info* pinfo, proto_tree* tree, const Bytes* forced_value) {
+  void first_pass(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const Bytes* forced_value) {
     current_ = pinfo->num;
-    input_.read_frame(pinfo, tree, forced_value, tracker_);
+    input_.read_frame(tvb, pinfo, tree, forced_value, tracker_);
   }
   [[nodiscard]] const FrameData* frame(std::uint32_t num) const {
     auto it = frames_.find(num);
@@ -102,7 +176,15 @@ private:
     v.value = r.value;
     v.plaintext = r.plaintext;
     v.what = r.what;
-    if (s.status != Status::incomplete) v.status = s.status;
+    if (s.status != Status::incomplete) {
+      v.status = s.status;
+      auto [it, fresh] = announced_.try_emplace(s.first_frame, s.status, current_);
+      if (fresh || it->second.first != s.status) {
+        it->second = {s.status, current_};
+        v.verdict = true;
+      }
+      v.verdict_frame = it->second.second;
+    }
     if (s.device) v.device = s.device->str();
     v.token = s.token;
     v.token_source = s.token_source;
@@ -110,6 +192,7 @@ private:
     v.tick = s.tick;
     v.product_id = s.product_id;
     v.pid_source = s.product_id_source;
+    v.at = input_.layout();
     frames_[current_].steps.push_back(std::move(v));
   }
   void on_finding(const Session& s, const Finding& f) override {
@@ -121,6 +204,14 @@ private:
     v.last = s.last_frame;
     v.kind = s.kind;
     v.status = s.status;
+    if (auto it = announced_.find(s.first_frame); it != announced_.end()) {
+      v.verdict = it->second.first != s.status;
+      v.verdict_frame = v.verdict ? current_ : it->second.second;
+      announced_.erase(it);
+    } else {
+      v.verdict = true;
+      v.verdict_frame = current_;
+    }
     v.end = s.end_reason;
     if (s.device) v.device = s.device->str();
     v.token = s.token;
@@ -135,6 +226,9 @@ private:
   Tracker tracker_;
   BtattInput input_;
   std::unordered_map<std::uint32_t, FrameData> frames_;
+  // The status announced (and the frame) per running session, by its first frame: a verdict is
+  // told once, where it is settled. Erased at the session's end, so bounded by the live links.
+  std::unordered_map<std::uint64_t, std::pair<Status, std::uint32_t>> announced_;
   std::uint32_t current_ = 0;
 };
 State* state = nullptr;
@@ -151,11 +245,6 @@ void cleanup_state() {
 }
 
 // ---- the tree ----
-template <std::size_t N>
-proto_item* add_hex(proto_tree* t, int hf, const std::array<std::uint8_t, N>& v) {
-  return add_str(t, hf, to_hex(v));
-}
-
 expert_field* status_expert(Status s) {
   switch (s) {
     case Status::verified: return &ei_miauth_verified;
@@ -167,93 +256,202 @@ expert_field* status_expert(Status s) {
   return &ei_miauth_incomplete;
 }
 
-std::string show_step(proto_tree* t, const StepView& v) {
-  add_str(t, hf_miauth_kind, kind_name(v.kind));
-  add_str(t, hf_miauth_step, step_name(v.step));
-  add_uint(t, hf_miauth_handle, v.handle);
-  add_bytes(t, hf_miauth_value, v.value);
-  if (!v.plaintext.empty()) add_bytes(t, hf_miauth_plaintext, v.plaintext);
-  if (v.what != Protected::none) add_str(t, hf_miauth_what, protected_name(v.what));
-  if (!v.device.empty()) add_str(t, hf_miauth_device, v.device);
-  add_uint(t, hf_miauth_session_frame, static_cast<std::uint32_t>(v.session));
-  std::string info = std::string("Mi auth ") + kind_name(v.kind) + " " + step_name(v.step);
-  if (v.what == Protected::firmware || v.what == Protected::device_id) {
-    std::string text(v.plaintext.begin(), v.plaintext.end());
-    text.erase(text.find_last_not_of('\0') + 1);  // fixed-size characteristics pad with NULs
-    info += " \"" + text + "\"";
+// A derived value (no bytes of the frame behind it), marked generated.
+proto_item* derived(proto_item* it) {
+  proto_item_set_generated(it);
+  return it;
+}
+proto_item* coded(proto_tree* t, int hf, tvbuff_t* tvb, int at, int len, const char* code, const char* label) {
+  return proto_tree_add_string_format_value(t, hf, tvb, at, len, code, "%s (%s)", label, code);
+}
+template <std::size_t N>
+proto_item* add_hex(proto_tree* t, int hf, const std::array<std::uint8_t, N>& v) {
+  return derived(proto_tree_add_string(t, hf, nullptr, 0, 0, to_hex(v).c_str()));
+}
+std::string short_hex(const Token& t) { return to_hex(ByteView(t).first(4)) + "…"; }
+
+// Text of a decrypted string value (fixed-size characteristics pad with NULs).
+std::string text_of(const Bytes& b) {
+  std::string s(b.begin(), b.end());
+  s.erase(s.find_last_not_of('\0') + 1);
+  return s;
+}
+
+// Where a step's PDU sits in this pass (the btatt data source and the opcode's offset).
+struct Pdu {
+  tvbuff_t* tvb = nullptr;
+  int base = 0;
+};
+
+std::string show_step(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t, const StepView& v, const Pdu& pdu) {
+  const BtattInput::Layout& at = v.at;
+  const bool value_bytes = at.value_at >= 0 && fits(pdu.tvb, pdu.base + at.value_at, at.value_len) &&
+                           static_cast<std::size_t>(at.value_len) == v.value.size();
+  tvbuff_t* vt = value_bytes ? pdu.tvb : nullptr;
+  const int vat = value_bytes ? pdu.base + at.value_at : 0, vlen = value_bytes ? at.value_len : 0;
+  derived(coded(t, hf_miauth_kind, nullptr, 0, 0, kind_name(v.kind), kind_label(v.kind)));
+  proto_item* step = coded(t, hf_miauth_step, vt, vat, vlen, step_name(v.step), step_label(v.step));
+  if (!value_bytes) derived(step);
+  if (at.handle_at >= 0 && fits(pdu.tvb, pdu.base + at.handle_at, 2))
+    proto_tree_add_uint(t, hf_miauth_handle, pdu.tvb, pdu.base + at.handle_at, 2, v.handle);
+  else
+    derived(proto_tree_add_uint(t, hf_miauth_handle, nullptr, 0, 0, v.handle));
+  if (value_bytes)
+    proto_tree_add_item(t, hf_miauth_value, vt, vat, vlen, ENC_NA);
+  else
+    derived(proto_tree_add_bytes_with_length(t, hf_miauth_value, nullptr, 0, 0, v.value.data(), static_cast<gint>(v.value.size())));
+  if (at.request_frame) derived(proto_tree_add_uint(t, hf_miauth_request_frame, nullptr, 0, 0, at.request_frame));
+  std::string phrase;
+  if (!v.plaintext.empty()) {
+    // The plaintext: a data source of its own ("Decrypted MiAuth", a bytes tab in the GUI), unless
+    // the value was sent in clear (the start opcodes): then it is the value's own bytes.
+    const auto n = static_cast<guint>(v.plaintext.size());
+    tvbuff_t* dtvb = nullptr;
+    int dat = 0;
+    if (v.plaintext == v.value && value_bytes) {
+      dtvb = vt;
+      dat = vat;
+    } else {
+      auto* copy = static_cast<guint8*>(wmem_memdup(pinfo->pool, v.plaintext.data(), n));
+      dtvb = tvb_new_child_real_data(frame_tvb, copy, n, static_cast<gint>(n));
+      add_new_data_source(pinfo, dtvb, "Decrypted MiAuth");
+    }
+    proto_tree_add_item(t, hf_miauth_plaintext, dtvb, dat, static_cast<int>(n), ENC_NA);
+    if (v.what != Protected::none) {
+      std::string shown;
+      switch (v.what) {
+        case Protected::firmware:
+        case Protected::device_id: shown = text_of(v.plaintext); break;
+        case Protected::beacon_key: shown = to_hex(v.plaintext); break;
+        case Protected::wifi: shown = std::to_string(v.plaintext.size()) + " bytes of setup records"; break;
+        case Protected::none: break;
+      }
+      proto_tree_add_string_format_value(t, hf_miauth_what, dtvb, dat, static_cast<int>(n), protected_name(v.what),
+                                         "%s: %s (%s)", protected_label(v.what), shown.c_str(), protected_name(v.what));
+      phrase = std::string(protected_label(v.what)) + " " + shown;
+      phrase[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(phrase[0])));
+    }
+  } else if (v.what != Protected::none) {
+    derived(coded(t, hf_miauth_what, nullptr, 0, 0, protected_name(v.what), protected_label(v.what)));
   }
+  if (phrase.empty()) {
+    switch (v.step) {
+      case Step::register_start: phrase = "start"; break;
+      case Step::t1: phrase = "T1"; break;
+      case Step::t2: phrase = "T2"; break;
+      case Step::register_end: phrase = "end"; break;
+      case Step::login_start: phrase = "start"; break;
+      case Step::challenge: phrase = "challenge"; break;
+      case Step::response: phrase = "response"; break;
+      case Step::confirmation: phrase = "confirmation"; break;
+      case Step::bond_result: phrase = "bond result"; break;
+      case Step::encrypted_read: phrase = v.plaintext.empty() ? "encrypted read (not decrypted)" : "encrypted read"; break;
+      case Step::encrypted_write: phrase = v.plaintext.empty() ? "encrypted write (not decrypted)" : "encrypted write"; break;
+      case Step::product_id_read: phrase = "product id read"; break;
+    }
+  }
+  if (!v.device.empty()) derived(proto_tree_add_string(t, hf_miauth_device, nullptr, 0, 0, v.device.c_str()));
+  derived(proto_tree_add_uint(t, hf_miauth_session_frame, nullptr, 0, 0, static_cast<std::uint32_t>(v.session)));
   if (v.token) {
     add_hex(t, hf_miauth_token, *v.token);
-    add_str(t, hf_miauth_token_source, source_name(*v.token_source));
-    if (v.step == Step::t1 || v.step == Step::t2 || v.step == Step::challenge) info += ", token " + to_hex(*v.token);
+    derived(coded(t, hf_miauth_token_source, nullptr, 0, 0, source_name(*v.token_source), source_label(*v.token_source)));
+    if (v.step == Step::t2 || v.step == Step::challenge) phrase += ", token " + short_hex(*v.token);
   }
   if (v.tick) add_hex(t, hf_miauth_tick, *v.tick);
   if (v.session_key) add_hex(t, hf_miauth_session_key, *v.session_key);
   if (v.product_id) {
-    add_uint(t, hf_miauth_product_id, *v.product_id);
-    add_str(t, hf_miauth_product_id_source, source_name(*v.pid_source));
-    if (const char* m = product_name(*v.product_id)) add_str(t, hf_miauth_model, m);
+    derived(proto_tree_add_uint(t, hf_miauth_product_id, nullptr, 0, 0, *v.product_id));
+    derived(coded(t, hf_miauth_product_id_source, nullptr, 0, 0, source_name(*v.pid_source), source_label(*v.pid_source)));
+    if (const char* m = product_name(*v.product_id)) derived(proto_tree_add_string(t, hf_miauth_model, nullptr, 0, 0, m));
   }
   if (v.status) {
-    add_str(t, hf_miauth_status, status_name(*v.status));
-    info += std::string(" [") + status_name(*v.status) + "]";
+    proto_item* st = derived(coded(t, hf_miauth_status, nullptr, 0, 0, status_name(*v.status), status_label(*v.status)));
+    if (v.verdict_frame) derived(proto_tree_add_uint(t, hf_miauth_verdict_frame, nullptr, 0, 0, static_cast<std::uint32_t>(v.verdict_frame)));
+    if (v.verdict) {
+      expert_add_info_format(pinfo, st, status_expert(*v.status), "MiAuth %s session (from frame %llu): %s",
+                             kind_name(v.kind), static_cast<unsigned long long>(v.session), status_label(*v.status));
+      phrase += std::string(", ") + status_name(*v.status);
+    }
   }
-  return info;
+  return std::string("MiAuth ") + kind_name(v.kind) + ": " + phrase;
 }
 
 std::string show_session(packet_info* pinfo, proto_tree* tree, const SessionView& v) {
-  proto_item* si = add_str(tree, hf_miauth_session, std::string(kind_name(v.kind)) + " " + status_name(v.status));
+  proto_item* si = proto_tree_add_string_format_value(
+      tree, hf_miauth_session, nullptr, 0, 0, (std::string(kind_name(v.kind)) + " " + status_name(v.status)).c_str(),
+      "%s session, frames %llu-%llu, ended by %s: %s", kind_label(v.kind), static_cast<unsigned long long>(v.first),
+      static_cast<unsigned long long>(v.last), end_label(v.end), status_label(v.status));
+  derived(si);
   proto_tree* t = proto_item_add_subtree(si, ett_miauth_session);
-  add_str(t, hf_miauth_session_kind, kind_name(v.kind));
-  proto_item* st = add_str(t, hf_miauth_session_status, status_name(v.status));
-  expert_add_info_format(pinfo, st, status_expert(v.status), "Mi auth %s session (frames %llu-%llu): %s",
-                         kind_name(v.kind), static_cast<unsigned long long>(v.first),
-                         static_cast<unsigned long long>(v.last), status_name(v.status));
-  add_str(t, hf_miauth_session_end, end_reason_name(v.end));
-  add_uint(t, hf_miauth_session_first, static_cast<std::uint32_t>(v.first));
-  add_uint(t, hf_miauth_session_last, static_cast<std::uint32_t>(v.last));
-  if (!v.device.empty()) add_str(t, hf_miauth_session_device, v.device);
+  derived(coded(t, hf_miauth_session_kind, nullptr, 0, 0, kind_name(v.kind), kind_label(v.kind)));
+  proto_item* st = derived(coded(t, hf_miauth_session_status, nullptr, 0, 0, status_name(v.status), status_label(v.status)));
+  if (v.verdict)
+    expert_add_info_format(pinfo, st, status_expert(v.status), "MiAuth %s session (frames %llu-%llu): %s", kind_name(v.kind),
+                           static_cast<unsigned long long>(v.first), static_cast<unsigned long long>(v.last),
+                           status_label(v.status));
+  if (v.verdict_frame)
+    derived(proto_tree_add_uint(t, hf_miauth_session_verdict_frame, nullptr, 0, 0, static_cast<std::uint32_t>(v.verdict_frame)));
+  derived(coded(t, hf_miauth_session_end, nullptr, 0, 0, end_reason_name(v.end), end_label(v.end)));
+  derived(proto_tree_add_uint(t, hf_miauth_session_first, nullptr, 0, 0, static_cast<std::uint32_t>(v.first)));
+  derived(proto_tree_add_uint(t, hf_miauth_session_last, nullptr, 0, 0, static_cast<std::uint32_t>(v.last)));
+  if (!v.device.empty()) derived(proto_tree_add_string(t, hf_miauth_session_device, nullptr, 0, 0, v.device.c_str()));
   if (v.token) add_hex(t, hf_miauth_session_token, *v.token);
-  if (v.firmware) add_str(t, hf_miauth_firmware, *v.firmware);
-  if (v.device_id) add_str(t, hf_miauth_device_id, *v.device_id);
+  if (v.firmware) derived(proto_tree_add_string(t, hf_miauth_firmware, nullptr, 0, 0, v.firmware->c_str()));
+  if (v.device_id) derived(proto_tree_add_string(t, hf_miauth_device_id, nullptr, 0, 0, v.device_id->c_str()));
   if (v.beacon_key) add_hex(t, hf_miauth_beacon_key, *v.beacon_key);
-  if (v.bond) add_str(t, hf_miauth_bond, *v.bond ? "ok" : "failed");
-  return std::string("Mi auth ") + kind_name(v.kind) + " session ended (" + end_reason_name(v.end) + "): " +
+  if (v.bond) derived(proto_tree_add_string(t, hf_miauth_bond, nullptr, 0, 0, *v.bond ? "ok" : "failed"));
+  return std::string("MiAuth ") + kind_name(v.kind) + " session ended (" + end_reason_name(v.end) + "): " +
          status_name(v.status);
 }
 
 void show_finding(packet_info* pinfo, proto_tree* tree, const FindingView& f) {
-  proto_item* fi = add_str(tree, hf_miauth_diagnostic, code_name(f.code));
+  proto_item* fi = derived(proto_tree_add_string_format_value(tree, hf_miauth_diagnostic, nullptr, 0, 0, code_name(f.code),
+                                                              "%s (%s)", f.message.c_str(), code_name(f.code)));
   proto_tree* t = proto_item_add_subtree(fi, ett_miauth_finding);
-  for (auto frame : f.frames) add_uint(t, hf_miauth_diagnostic_frame, static_cast<std::uint32_t>(frame));
-  expert_add_info_format(pinfo, fi, &ei_codes[static_cast<std::size_t>(f.code)], "%s: %s", code_name(f.code),
-                         f.message.c_str());
+  for (auto frame : f.frames) derived(proto_tree_add_uint(t, hf_miauth_diagnostic_frame, nullptr, 0, 0, static_cast<std::uint32_t>(frame)));
+  expert_add_info_format(pinfo, fi, &ei_codes[static_cast<std::size_t>(f.code)], "%s", f.message.c_str());
 }
 
-void show(const FrameData& fd, packet_info* pinfo, proto_tree* tree) {
-  proto_item* ti = proto_tree_add_item(tree, proto_miauth, nullptr, 0, 0, ENC_NA);
+void show(const FrameData& fd, tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree) {
+  // Where the frame's ATT PDU is: in the frame's own bytes (an offset kept from the first pass),
+  // else in a reassembled SDU that btatt's opcode field of this pass points into.
+  Pdu pdu;
+  const int in_frame = fd.steps.empty() ? -1 : fd.steps.front().at.pdu_in_frame;
+  if (in_frame >= 0) {
+    pdu = {frame_tvb, in_frame};
+  } else if (const field_info* op = BtattInput::pdu_field(tree); op && op->ds_tvb) {
+    pdu = {op->ds_tvb, op->start};
+  }
+  // The protocol item spans the ATT value of the frame's step, when there is one.
+  proto_item* ti = nullptr;
+  if (!fd.steps.empty()) {
+    const auto& at = fd.steps.front().at;
+    if (at.value_at >= 0 && fits(pdu.tvb, pdu.base + at.value_at, at.value_len))
+      ti = proto_tree_add_item(tree, proto_miauth, pdu.tvb, pdu.base + at.value_at, at.value_len, ENC_NA);
+  }
+  if (!ti) ti = proto_tree_add_item(tree, proto_miauth, frame_tvb, 0, 0, ENC_NA);
   proto_tree* t = proto_item_add_subtree(ti, ett_miauth);
   col_set_str(pinfo->cinfo, COL_PROTOCOL, "MiAuth");
   std::string info;
   auto append = [&](const std::string& s) { info += (info.empty() ? "" : "; ") + s; };
   // Sessions that end here first: they precede the step that may have ended them.
   for (const auto& e : fd.ends) append(show_session(pinfo, t, e));
-  for (const auto& s : fd.steps) append(show_step(t, s));
+  for (const auto& s : fd.steps) append(show_step(pinfo, frame_tvb, t, s, pdu));
   for (const auto& f : fd.findings) show_finding(pinfo, t, f);
-  proto_item_append_text(ti, ": %s", info.c_str());
+  proto_item_append_text(ti, ": %s", info.c_str() + (info.rfind("MiAuth ", 0) == 0 ? 7 : 0));
   col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.c_str());
 }
 
-int dissect(tvbuff_t*, packet_info* pinfo, proto_tree* tree, void*) {
+int dissect(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   try {
     if (!state) init_state();
-    if (!PINFO_FD_VISITED(pinfo)) state->first_pass(pinfo, tree, state->forced ? &*state->forced : nullptr);
+    if (!PINFO_FD_VISITED(pinfo)) state->first_pass(tvb, pinfo, tree, state->forced ? &*state->forced : nullptr);
     state->forced.reset();
   } catch (...) {
     // Nothing may unwind into Wireshark; the frame shows what was stored before.
   }
   const FrameData* fd = state ? state->frame(pinfo->num) : nullptr;
-  if (fd) show(*fd, pinfo, tree);
+  if (fd) show(*fd, tvb, pinfo, tree);
   return 0;
 }
 
@@ -290,21 +488,24 @@ void register_miauth() {
       {&hf_miauth_step, {"Step", "miauth.step", FT_STRING, BASE_NONE, nullptr, 0, "register_start, t1, t2, register_end, login_start, challenge, response, confirmation, bond_result, encrypted_read, encrypted_write, product_id_read", HFILL}},
       {&hf_miauth_handle, {"Handle", "miauth.handle", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
       {&hf_miauth_value, {"Value", "miauth.value", FT_BYTES, BASE_NONE, nullptr, 0, "as on the wire", HFILL}},
-      {&hf_miauth_plaintext, {"Plaintext", "miauth.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_request_frame, {"Response to", "miauth.request_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_REQUEST), 0, "the request this response answers", HFILL}},
+      {&hf_miauth_plaintext, {"Plaintext", "miauth.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, "the value decrypted (the Decrypted MiAuth bytes)", HFILL}},
       {&hf_miauth_what, {"Decrypted value", "miauth.what", FT_STRING, BASE_NONE, nullptr, 0, "firmware, device_id, beacon_key, wifi", HFILL}},
       {&hf_miauth_token, {"Token", "miauth.token", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_miauth_token_source, {"Token source", "miauth.token_source", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_token_source, {"Token from", "miauth.token_source", FT_STRING, BASE_NONE, nullptr, 0, "option, keys_file, register_session, login", HFILL}},
       {&hf_miauth_session_key, {"Session key", "miauth.session_key", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_miauth_tick, {"Tick", "miauth.tick", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_miauth_product_id, {"Product id", "miauth.product_id", FT_UINT16, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_miauth_product_id_source, {"Product id source", "miauth.product_id_source", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_miauth_product_id_source, {"Product id from", "miauth.product_id_source", FT_STRING, BASE_NONE, nullptr, 0, "option, keys_file, read_0002, mibeacon, search", HFILL}},
       {&hf_miauth_model, {"Model", "miauth.model", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_miauth_status, {"Status", "miauth.status", FT_STRING, BASE_NONE, nullptr, 0, "the step's session status, where definite at this frame", HFILL}},
+      {&hf_miauth_status, {"Status", "miauth.status", FT_STRING, BASE_NONE, nullptr, 0, "the step's session status, where definite at this frame: verified, failed, other_token, no_token", HFILL}},
+      {&hf_miauth_verdict_frame, {"Status settled in", "miauth.verdict_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "the frame that settled the session's status (confirmed or refuted the token)", HFILL}},
       {&hf_miauth_device, {"Device", "miauth.device", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_miauth_session_frame, {"Session start", "miauth.session_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
-      {&hf_miauth_session, {"Session ended", "miauth.session", FT_STRING, BASE_NONE, nullptr, 0, "a session that ended at this frame", HFILL}},
+      {&hf_miauth_session, {"Session ended", "miauth.session", FT_STRING, BASE_NONE, nullptr, 0, "a session that ended at this frame: its kind and status", HFILL}},
       {&hf_miauth_session_kind, {"Kind", "miauth.session.kind", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_miauth_session_status, {"Status", "miauth.session.status", FT_STRING, BASE_NONE, nullptr, 0, "verified, failed, other_token, incomplete, no_token", HFILL}},
+      {&hf_miauth_session_verdict_frame, {"Status settled in", "miauth.session.verdict_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
       {&hf_miauth_session_end, {"Ended by", "miauth.session_end", FT_STRING, BASE_NONE, nullptr, 0, "next_session, disconnect, end_of_capture, link_dropped", HFILL}},
       {&hf_miauth_session_first, {"First frame", "miauth.session.first_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
       {&hf_miauth_session_last, {"Last frame", "miauth.session.last_frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, nullptr, HFILL}},
@@ -318,17 +519,17 @@ void register_miauth() {
       {&hf_miauth_diagnostic_frame, {"Frame", "miauth.diagnostic.frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "a frame the finding concerns", HFILL}},
   };
   static int* ett[] = {&ett_miauth, &ett_miauth_session, &ett_miauth_finding};
-  proto_miauth = proto_register_protocol("Xiaomi Mi Auth (FE95)", "MiAuth", "miauth");
+  proto_miauth = proto_register_protocol("Xiaomi MiAuth (FE95)", "MiAuth", "miauth");
   proto_register_field_array(proto_miauth, hf, G_N_ELEMENTS(hf));
   proto_register_subtree_array(ett, G_N_ELEMENTS(ett));
 
-  // Experts: the session statuses, then one per finding code of the diagnostics table.
+  // Experts: the session verdicts, then one per finding code of the diagnostics table.
   static std::vector<ei_register_info> ei = {
-      {&ei_miauth_verified, {"miauth.verified", PI_SECURITY, PI_CHAT, "Mi auth session verified", EXPFILL}},
-      {&ei_miauth_failed, {"miauth.failed", PI_SECURITY, PI_ERROR, "Mi auth verification failed", EXPFILL}},
-      {&ei_miauth_other_token, {"miauth.other_token", PI_SECURITY, PI_WARN, "The device holds another token", EXPFILL}},
-      {&ei_miauth_incomplete, {"miauth.incomplete", PI_SEQUENCE, PI_WARN, "Mi auth session incomplete", EXPFILL}},
-      {&ei_miauth_no_token, {"miauth.no_token", PI_SECURITY, PI_NOTE, "No token to verify the login with", EXPFILL}},
+      {&ei_miauth_verified, {"miauth.expert.verified", PI_SECURITY, PI_CHAT, "MiAuth session verified", EXPFILL}},
+      {&ei_miauth_failed, {"miauth.expert.failed", PI_SECURITY, PI_ERROR, "MiAuth verification failed", EXPFILL}},
+      {&ei_miauth_other_token, {"miauth.expert.other_token", PI_SECURITY, PI_WARN, "The device holds another token", EXPFILL}},
+      {&ei_miauth_incomplete, {"miauth.expert.incomplete", PI_SEQUENCE, PI_WARN, "MiAuth session incomplete", EXPFILL}},
+      {&ei_miauth_no_token, {"miauth.expert.no_token", PI_SECURITY, PI_NOTE, "No token to verify the login with", EXPFILL}},
   };
   static std::vector<std::string> names;
   const auto codes = all_codes();

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The MiBeacon postdissector: advertising service data on UUID 0xFE95 (btcommon dispatches it
 // nowhere in 4.0) goes to the core's MiBeacon parser and decryption, with the capture's shared
-// key store (a register's beacon key serves the adverts after it).
+// key store (a register's beacon key serves the adverts after it). The tree is dissected from
+// the service data bytes, as Wireshark's own dissectors do it: every field points at its bytes
+// (the core's parser says where each part sits), decrypted objects at a "Decrypted MiBeacon"
+// data source of their own.
+#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -16,16 +20,21 @@ namespace fe95::plugin {
 namespace {
 
 int proto_mibeacon = -1;
-int ett_mibeacon = -1, ett_mibeacon_object = -1;
+int ett_mibeacon = -1, ett_mibeacon_object = -1, ett_mibeacon_fc = -1, ett_mibeacon_capability = -1;
 int hf_mibeacon_product_id = -1, hf_mibeacon_model = -1, hf_mibeacon_counter = -1, hf_mibeacon_version = -1, hf_mibeacon_encrypted = -1,
     hf_mibeacon_fc = -1, hf_mibeacon_mac = -1, hf_mibeacon_status = -1, hf_mibeacon_reason = -1, hf_mibeacon_plaintext = -1, hf_mibeacon_object_id = -1,
-    hf_mibeacon_object_name = -1, hf_mibeacon_object_data = -1, hf_mibeacon_temperature = -1, hf_mibeacon_humidity = -1, hf_mibeacon_battery = -1,
+    hf_mibeacon_object_name = -1, hf_mibeacon_object_data = -1, hf_mibeacon_object_length = -1, hf_mibeacon_temperature = -1, hf_mibeacon_humidity = -1, hf_mibeacon_battery = -1,
     hf_mibeacon_illuminance = -1, hf_mibeacon_moisture = -1, hf_mibeacon_conductivity = -1, hf_mibeacon_retransmission = -1,
-    hf_mibeacon_capability = -1, hf_mibeacon_io_capability = -1;
+    hf_mibeacon_capability = -1, hf_mibeacon_io_capability = -1, hf_mibeacon_mac_included = -1, hf_mibeacon_capability_included = -1,
+    hf_mibeacon_object_included = -1, hf_mibeacon_mesh = -1, hf_mibeacon_registered = -1, hf_mibeacon_solicited = -1,
+    hf_mibeacon_auth_mode = -1, hf_mibeacon_cap_connectable = -1, hf_mibeacon_cap_central = -1, hf_mibeacon_cap_encryption = -1,
+    hf_mibeacon_cap_bond = -1, hf_mibeacon_cap_io = -1, hf_mibeacon_ciphertext = -1, hf_mibeacon_ext_counter = -1, hf_mibeacon_mic = -1;
 expert_field ei_mibeacon_wrong_key = EI_INIT, ei_mibeacon_malformed = EI_INIT;
 int hf_service_data = -1, hf_evt_bd_addr = -1;
 
 struct Beacon {
+  std::size_t sd_index = 0;  // which FE95 service data entry of the frame (usually the only one)
+  int in_frame = -1, length = 0;  // its offset and length in the frame's own bytes (-1: elsewhere)
   mibeacon::Frame frame;
   bool retransmission = false;
 };
@@ -51,14 +60,40 @@ void cleanup_state() {
   state = nullptr;
 }
 
-void first_pass(packet_info* pinfo, proto_tree* tree) {
-  std::vector<field_info*> addrs = fields(tree, hf_evt_bd_addr);
+// The frame's service data entries whose 16-bit UUID (the two bytes before the data) is 0xFE95,
+// in frame order.
+std::vector<field_info*> fe95_service_data(proto_tree* tree) {
+  std::vector<field_info*> out;
   for (field_info* fi : fields(tree, hf_service_data)) {
-    // Service data entries whose 16-bit UUID (the two bytes before the data) is 0xFE95.
-    if (!fi->ds_tvb || fi->start < 2 || tvb_captured_length_remaining(fi->ds_tvb, fi->start - 2) < 2) continue;
-    if (tvb_get_letohs(fi->ds_tvb, fi->start - 2) != mibeacon::kUuid) continue;
+    if (!fi->ds_tvb || fi->start < 2 || !fits(fi->ds_tvb, fi->start - 2, 2)) continue;
+    if (tvb_get_letohs(fi->ds_tvb, fi->start - 2) == mibeacon::kUuid) out.push_back(fi);
+  }
+  return out;
+}
+
+const char* status_label(mibeacon::Status s) {
+  switch (s) {
+    case mibeacon::Status::plain: return "Not encrypted";
+    case mibeacon::Status::decrypted: return "Decrypted";
+    case mibeacon::Status::encrypted_no_key: return "Encrypted, no key: add the bind or beacon key in Preferences > Protocols > MiAuth";
+    case mibeacon::Status::wrong_key: return "Encrypted, the key does not fit";
+    case mibeacon::Status::malformed: return "Malformed";
+  }
+  return "?";
+}
+
+void first_pass(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree) {
+  std::vector<field_info*> addrs = fields(tree, hf_evt_bd_addr);
+  const std::vector<field_info*> sd = fe95_service_data(tree);
+  for (std::size_t i = 0; i < sd.size(); ++i) {
     Beacon b;
-    b.frame = mibeacon::parse(field_bytes(fi));
+    b.sd_index = i;
+    // Kept from the first pass: later passes (tshark's second) may get no primed tree.
+    if (sd[i]->ds_tvb == frame_tvb) {
+      b.in_frame = sd[i]->start;
+      b.length = sd[i]->length;
+    }
+    b.frame = mibeacon::parse(field_bytes(sd[i]));
     BdAddr adv;
     if (!addrs.empty()) {
       const Bytes a = field_bytes(addrs[0]);
@@ -80,79 +115,188 @@ void first_pass(packet_info* pinfo, proto_tree* tree) {
   }
 }
 
+// ---- the tree: every item points at the bytes it comes from ----
 
-void show(const std::vector<Beacon>& beacons, packet_info* pinfo, proto_tree* tree) {
-  for (const auto& b : beacons) {
-    const mibeacon::Frame& f = b.frame;
-    proto_item* ti = proto_tree_add_item(tree, proto_mibeacon, nullptr, 0, 0, ENC_NA);
-    proto_tree* t = proto_item_add_subtree(ti, ett_mibeacon);
-    proto_item_append_text(ti, ": product id %u, v%u, %s", f.product_id, f.fc.version(), mibeacon::status_name(f.status));
-    add_uint(t, hf_mibeacon_fc, f.fc.raw);
-    add_uint(t, hf_mibeacon_product_id, f.product_id);
-    if (const char* m = product_name(f.product_id)) add_str(t, hf_mibeacon_model, m);
-    add_uint(t, hf_mibeacon_counter, f.counter);
-    add_uint(t, hf_mibeacon_version, f.fc.version());
-    proto_item_set_generated(proto_tree_add_boolean(t, hf_mibeacon_encrypted, nullptr, 0, 0, f.fc.encrypted()));
-    if (f.mac) add_str(t, hf_mibeacon_mac, f.mac->str());
-    if (f.capability) add_uint(t, hf_mibeacon_capability, *f.capability);
-    if (f.io_capability) add_uint(t, hf_mibeacon_io_capability, *f.io_capability);
-    proto_item* si = add_str(t, hf_mibeacon_status, mibeacon::status_name(f.status));
-    if (!f.reason.empty()) add_str(t, hf_mibeacon_reason, f.reason);
-    if (f.status == mibeacon::Status::wrong_key) expert_add_info(pinfo, si, &ei_mibeacon_wrong_key);
-    if (f.status == mibeacon::Status::malformed) expert_add_info_format(pinfo, si, &ei_mibeacon_malformed, "%s", f.reason.c_str());
-    if (!f.plaintext.empty()) add_bytes(t, hf_mibeacon_plaintext, f.plaintext);
-    proto_item_set_generated(proto_tree_add_boolean(t, hf_mibeacon_retransmission, nullptr, 0, 0, b.retransmission));
-    for (const auto& o : f.objects) {
-      proto_item* oi = add_uint(t, hf_mibeacon_object_id, o.id);
-      proto_tree* ot = proto_item_add_subtree(oi, ett_mibeacon_object);
-      if (o.name) add_str(ot, hf_mibeacon_object_name, o.name);
-      add_bytes(ot, hf_mibeacon_object_data, o.data);
-      for (const auto& v : o.values) {
-        const std::string n = v.name;
-        const int hf = n == "temperature" ? hf_mibeacon_temperature : n == "humidity" ? hf_mibeacon_humidity : n == "battery" ? hf_mibeacon_battery
-                       : n == "illuminance" ? hf_mibeacon_illuminance : n == "moisture" ? hf_mibeacon_moisture
-                       : n == "conductivity" ? hf_mibeacon_conductivity : -1;
-        if (hf >= 0) proto_item_set_generated(proto_tree_add_double(ot, hf, nullptr, 0, 0, v.value));
-      }
+// The short model name ("LYWSD03MMC" of "miaomiaoce.sensor_ht.t2 (LYWSD03MMC)"), else the name,
+// else the product id.
+std::string model_of(std::uint16_t pid) {
+  const char* m = product_name(pid);
+  if (!m) return "pid " + std::to_string(pid);
+  std::string s = m;
+  const auto open = s.rfind('(');
+  if (open != std::string::npos && s.back() == ')') return s.substr(open + 1, s.size() - open - 2);
+  return s;
+}
+
+std::string value_text(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+// "22.5 °C, 48 %": the objects' values with their units (a unitless value keeps its name).
+std::string readings(const std::vector<mibeacon::Object>& objects) {
+  std::string out;
+  for (const auto& o : objects)
+    for (const auto& v : o.values) {
+      if (!out.empty()) out += ", ";
+      out += *v.unit ? value_text(v.value) + " " + v.unit : std::string(v.name) + " " + value_text(v.value);
     }
-    char info[96];
-    std::snprintf(info, sizeof info, "MiBeacon pid %u v%u %s", f.product_id, f.fc.version(), mibeacon::status_name(f.status));
-    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info);
+  return out;
+}
+
+int value_hf(const char* name) {
+  const std::string n = name;
+  return n == "temperature" ? hf_mibeacon_temperature : n == "humidity" ? hf_mibeacon_humidity
+         : n == "battery" ? hf_mibeacon_battery : n == "illuminance" ? hf_mibeacon_illuminance
+         : n == "moisture" ? hf_mibeacon_moisture : n == "conductivity" ? hf_mibeacon_conductivity : -1;
+}
+
+// The objects of a frame, in the buffer they were parsed from (the service data, or the
+// decrypted data source).
+void show_objects(proto_tree* t, tvbuff_t* tvb, int base, const std::vector<mibeacon::Object>& objects) {
+  for (const auto& o : objects) {
+    const int at = base + static_cast<int>(o.at), n = static_cast<int>(o.data.size());
+    if (!fits(tvb, at, 3 + n)) return;
+    proto_tree* ot = proto_tree_add_subtree_format(t, tvb, at, 3 + n, ett_mibeacon_object, nullptr, "Object 0x%04x%s%s%s%s",
+                                                   o.id, o.name ? " " : "", o.name ? o.name : "",
+                                                   o.values.empty() ? "" : ": ", readings({o}).c_str());
+    proto_tree_add_item(ot, hf_mibeacon_object_id, tvb, at, 2, ENC_LITTLE_ENDIAN);
+    if (o.name) proto_item_set_generated(proto_tree_add_string(ot, hf_mibeacon_object_name, tvb, at, 2, o.name));
+    proto_tree_add_item(ot, hf_mibeacon_object_length, tvb, at + 2, 1, ENC_NA);
+    proto_tree_add_item(ot, hf_mibeacon_object_data, tvb, at + 3, n, ENC_NA);
+    for (const auto& v : o.values)
+      if (const int hf = value_hf(v.name); hf >= 0) proto_tree_add_double(ot, hf, tvb, at + 3, n, v.value);
   }
 }
 
-int dissect(tvbuff_t*, packet_info* pinfo, proto_tree* tree, void*) {
+void show(const std::vector<Beacon>& beacons, tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree) {
+  const std::vector<field_info*> sd = fe95_service_data(tree);
+  for (const auto& b : beacons) {
+    const mibeacon::Frame& f = b.frame;
+    // The service data this frame came from: in the frame's bytes, or found again in this pass's tree.
+    tvbuff_t* tvb = frame_tvb;
+    int base = b.in_frame, len = b.length;
+    if (b.in_frame < 0) {
+      if (b.sd_index >= sd.size()) continue;
+      tvb = sd[b.sd_index]->ds_tvb;
+      base = sd[b.sd_index]->start;
+      len = sd[b.sd_index]->length;
+    }
+    if (!fits(tvb, base, len) || len < 5) continue;
+    col_set_str(pinfo->cinfo, COL_PROTOCOL, "MiBeacon");
+    proto_item* ti = proto_tree_add_item(tree, proto_mibeacon, tvb, base, len, ENC_NA);
+    proto_tree* t = proto_item_add_subtree(ti, ett_mibeacon);
+    static int* const fc_bits[] = {&hf_mibeacon_encrypted, &hf_mibeacon_mac_included, &hf_mibeacon_capability_included,
+                                   &hf_mibeacon_object_included, &hf_mibeacon_mesh, &hf_mibeacon_registered,
+                                   &hf_mibeacon_solicited, &hf_mibeacon_auth_mode, &hf_mibeacon_version, nullptr};
+    proto_tree_add_bitmask(t, tvb, static_cast<guint>(base), hf_mibeacon_fc, ett_mibeacon_fc, fc_bits, ENC_LITTLE_ENDIAN);
+    proto_tree_add_item(t, hf_mibeacon_product_id, tvb, base + 2, 2, ENC_LITTLE_ENDIAN);
+    if (const char* m = product_name(f.product_id))
+      proto_item_set_generated(proto_tree_add_string(t, hf_mibeacon_model, tvb, base + 2, 2, m));
+    proto_tree_add_item(t, hf_mibeacon_counter, tvb, base + 4, 1, ENC_NA);
+    if (f.mac && fits(tvb, base + static_cast<int>(f.mac_at), 6))
+      proto_tree_add_string(t, hf_mibeacon_mac, tvb, base + static_cast<int>(f.mac_at), 6, f.mac->str().c_str());
+    if (f.capability && fits(tvb, base + static_cast<int>(f.capability_at), 1)) {
+      static int* const cap_bits[] = {&hf_mibeacon_cap_connectable, &hf_mibeacon_cap_central, &hf_mibeacon_cap_encryption,
+                                      &hf_mibeacon_cap_bond, &hf_mibeacon_cap_io, nullptr};
+      proto_tree_add_bitmask(t, tvb, static_cast<guint>(base) + static_cast<guint>(f.capability_at), hf_mibeacon_capability,
+                             ett_mibeacon_capability, cap_bits, ENC_NA);
+    }
+    if (f.io_capability && fits(tvb, base + static_cast<int>(f.io_capability_at), 2))
+      proto_tree_add_item(t, hf_mibeacon_io_capability, tvb, base + static_cast<int>(f.io_capability_at), 2,
+                          ENC_LITTLE_ENDIAN);
+    const int payload_at = base + static_cast<int>(f.payload_at);
+    const int payload_n = static_cast<int>(f.payload.size());
+    if (f.fc.encrypted() && f.ext_counter && fits(tvb, payload_at, payload_n + 3 + static_cast<int>(f.mic.size()))) {
+      proto_tree_add_item(t, hf_mibeacon_ciphertext, tvb, payload_at, payload_n, ENC_NA);
+      proto_tree_add_item(t, hf_mibeacon_ext_counter, tvb, payload_at + payload_n, 3, ENC_LITTLE_ENDIAN);
+      proto_tree_add_item(t, hf_mibeacon_mic, tvb, payload_at + payload_n + 3, static_cast<int>(f.mic.size()), ENC_NA);
+    }
+    proto_item* si = proto_tree_add_string_format_value(t, hf_mibeacon_status, tvb, base, len, mibeacon::status_name(f.status),
+                                                        "%s (%s)", status_label(f.status), mibeacon::status_name(f.status));
+    proto_item_set_generated(si);
+    if (!f.reason.empty()) proto_item_set_generated(proto_tree_add_string(t, hf_mibeacon_reason, tvb, base, len, f.reason.c_str()));
+    if (f.status == mibeacon::Status::wrong_key) expert_add_info_format(pinfo, si, &ei_mibeacon_wrong_key, "%s", f.reason.c_str());
+    if (f.status == mibeacon::Status::malformed) expert_add_info_format(pinfo, si, &ei_mibeacon_malformed, "%s", f.reason.c_str());
+    proto_item_set_generated(proto_tree_add_boolean(t, hf_mibeacon_retransmission, tvb, base, len, b.retransmission));
+    if (!f.plaintext.empty()) {
+      // The decrypted objects: a data source of their own (a bytes tab in the GUI).
+      const auto n = static_cast<guint>(f.plaintext.size());
+      auto* copy = static_cast<guint8*>(wmem_memdup(pinfo->pool, f.plaintext.data(), n));
+      tvbuff_t* dtvb = tvb_new_child_real_data(frame_tvb, copy, n, static_cast<gint>(n));
+      add_new_data_source(pinfo, dtvb, "Decrypted MiBeacon");
+      proto_tree_add_item(t, hf_mibeacon_plaintext, dtvb, 0, static_cast<int>(n), ENC_NA);
+      show_objects(t, dtvb, 0, f.objects);
+    } else if (!f.fc.encrypted()) {
+      show_objects(t, tvb, payload_at, f.objects);
+    }
+    // The Info column: the model and what it says.
+    std::string info = "MiBeacon " + model_of(f.product_id) + ": ";
+    const std::string r = readings(f.objects);
+    if (!r.empty()) info += r;
+    else if (f.status == mibeacon::Status::encrypted_no_key) info += "encrypted, no key";
+    else if (f.status == mibeacon::Status::wrong_key) info += "wrong key";
+    else if (f.status == mibeacon::Status::malformed) info += "malformed";
+    else if (f.objects.empty()) info += "no objects";
+    else info += std::to_string(f.objects.size()) + (f.objects.size() == 1 ? " object" : " objects");
+    if (b.retransmission) info += " (retransmission)";
+    proto_item_append_text(ti, ": %s", info.c_str() + std::strlen("MiBeacon "));
+    col_append_sep_str(pinfo->cinfo, COL_INFO, " | ", info.c_str());
+  }
+}
+
+int dissect(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, void*) {
   try {
     if (!state) init_state();
-    if (!PINFO_FD_VISITED(pinfo)) first_pass(pinfo, tree);
+    if (!PINFO_FD_VISITED(pinfo)) first_pass(tvb, pinfo, tree);
   } catch (...) {
     // Nothing may unwind into Wireshark.
   }
   if (!state) return 0;
   auto it = state->frames.find(pinfo->num);
-  if (it != state->frames.end()) show(it->second, pinfo, tree);
+  if (it != state->frames.end()) show(it->second, tvb, pinfo, tree);
   return 0;
 }
+
+const value_string kAuthModes[] = {{0, "legacy (RC4)"}, {1, "secure auth"}, {2, "standard auth"}, {3, "reserved"}, {0, nullptr}};
+const value_string kBondAbility[] = {{0, "no binding"}, {1, "front binding"}, {2, "back binding"}, {3, "combo"}, {0, nullptr}};
 
 }  // namespace
 
 void register_mibeacon() {
   static hf_register_info hf_mb[] = {
       {&hf_mibeacon_fc, {"Frame control", "mibeacon.frame_control", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_encrypted, {"Encrypted", "mibeacon.encrypted", FT_BOOLEAN, 16, nullptr, 0x0008, nullptr, HFILL}},
+      {&hf_mibeacon_mac_included, {"MAC included", "mibeacon.frame_control.mac", FT_BOOLEAN, 16, nullptr, 0x0010, nullptr, HFILL}},
+      {&hf_mibeacon_capability_included, {"Capability included", "mibeacon.frame_control.capability", FT_BOOLEAN, 16, nullptr, 0x0020, nullptr, HFILL}},
+      {&hf_mibeacon_object_included, {"Objects included", "mibeacon.frame_control.objects", FT_BOOLEAN, 16, nullptr, 0x0040, nullptr, HFILL}},
+      {&hf_mibeacon_mesh, {"Mesh", "mibeacon.frame_control.mesh", FT_BOOLEAN, 16, nullptr, 0x0080, nullptr, HFILL}},
+      {&hf_mibeacon_registered, {"Registered", "mibeacon.frame_control.registered", FT_BOOLEAN, 16, nullptr, 0x0100, "bound to a Mi account", HFILL}},
+      {&hf_mibeacon_solicited, {"Solicited", "mibeacon.frame_control.solicited", FT_BOOLEAN, 16, nullptr, 0x0200, "asks to be bound", HFILL}},
+      {&hf_mibeacon_auth_mode, {"Auth mode", "mibeacon.frame_control.auth_mode", FT_UINT16, BASE_DEC, VALS(kAuthModes), 0x0c00, nullptr, HFILL}},
+      {&hf_mibeacon_version, {"Version", "mibeacon.version", FT_UINT16, BASE_DEC, nullptr, 0xf000, nullptr, HFILL}},
       {&hf_mibeacon_product_id, {"Product id", "mibeacon.product_id", FT_UINT16, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_mibeacon_model, {"Model", "mibeacon.model", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_model, {"Model", "mibeacon.model", FT_STRING, BASE_NONE, nullptr, 0, "the product id's model name", HFILL}},
       {&hf_mibeacon_counter, {"Frame counter", "mibeacon.counter", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_mibeacon_version, {"Version", "mibeacon.version", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
-      {&hf_mibeacon_encrypted, {"Encrypted", "mibeacon.encrypted", FT_BOOLEAN, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mibeacon_mac, {"MAC", "mibeacon.mac", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_mac, {"MAC", "mibeacon.mac", FT_STRING, BASE_NONE, nullptr, 0, "over the air in reverse order, shown as printed", HFILL}},
       {&hf_mibeacon_capability, {"Capability", "mibeacon.capability", FT_UINT8, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_cap_connectable, {"Connectable", "mibeacon.capability.connectable", FT_BOOLEAN, 8, nullptr, 0x01, nullptr, HFILL}},
+      {&hf_mibeacon_cap_central, {"Central", "mibeacon.capability.central", FT_BOOLEAN, 8, nullptr, 0x02, nullptr, HFILL}},
+      {&hf_mibeacon_cap_encryption, {"Encryption", "mibeacon.capability.encryption", FT_BOOLEAN, 8, nullptr, 0x04, nullptr, HFILL}},
+      {&hf_mibeacon_cap_bond, {"Bond ability", "mibeacon.capability.bond", FT_UINT8, BASE_DEC, VALS(kBondAbility), 0x18, nullptr, HFILL}},
+      {&hf_mibeacon_cap_io, {"I/O capability included", "mibeacon.capability.io", FT_BOOLEAN, 8, nullptr, 0x20, nullptr, HFILL}},
       {&hf_mibeacon_io_capability, {"I/O capability", "mibeacon.io_capability", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_ciphertext, {"Ciphertext", "mibeacon.ciphertext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_ext_counter, {"Extended counter", "mibeacon.ext_counter", FT_UINT24, BASE_DEC, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_mic, {"MIC", "mibeacon.mic", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_mibeacon_status, {"Status", "mibeacon.status", FT_STRING, BASE_NONE, nullptr, 0, "plain, decrypted, encrypted_no_key, wrong_key, malformed", HFILL}},
       {&hf_mibeacon_reason, {"Reason", "mibeacon.reason", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mibeacon_plaintext, {"Plaintext", "mibeacon.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
-      {&hf_mibeacon_retransmission, {"Retransmission", "mibeacon.retransmission", FT_BOOLEAN, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_plaintext, {"Plaintext", "mibeacon.plaintext", FT_BYTES, BASE_NONE, nullptr, 0, "the decrypted objects", HFILL}},
+      {&hf_mibeacon_retransmission, {"Retransmission", "mibeacon.retransmission", FT_BOOLEAN, BASE_NONE, nullptr, 0, "same frame counter and payload as the device's advert before", HFILL}},
       {&hf_mibeacon_object_id, {"Object", "mibeacon.object", FT_UINT16, BASE_HEX, nullptr, 0, nullptr, HFILL}},
       {&hf_mibeacon_object_name, {"Object name", "mibeacon.object.name", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_mibeacon_object_length, {"Object length", "mibeacon.object.length", FT_UINT8, BASE_DEC, nullptr, 0, nullptr, HFILL}},
       {&hf_mibeacon_object_data, {"Object data", "mibeacon.object.data", FT_BYTES, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_mibeacon_temperature, {"Temperature (°C)", "mibeacon.temperature", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_mibeacon_humidity, {"Humidity (%)", "mibeacon.humidity", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
@@ -161,10 +305,10 @@ void register_mibeacon() {
       {&hf_mibeacon_moisture, {"Moisture (%)", "mibeacon.moisture", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_mibeacon_conductivity, {"Conductivity (µS/cm)", "mibeacon.conductivity", FT_DOUBLE, BASE_NONE, nullptr, 0, nullptr, HFILL}},
   };
-  static int* ett[] = {&ett_mibeacon, &ett_mibeacon_object};
+  static int* ett[] = {&ett_mibeacon, &ett_mibeacon_object, &ett_mibeacon_fc, &ett_mibeacon_capability};
   static ei_register_info ei[] = {
-      {&ei_mibeacon_wrong_key, {"mibeacon.wrong_key", PI_DECRYPTION, PI_WARN, "MiBeacon key does not fit", EXPFILL}},
-      {&ei_mibeacon_malformed, {"mibeacon.malformed", PI_MALFORMED, PI_WARN, "Malformed MiBeacon frame", EXPFILL}},
+      {&ei_mibeacon_wrong_key, {"mibeacon.expert.wrong_key", PI_DECRYPTION, PI_WARN, "MiBeacon key does not fit", EXPFILL}},
+      {&ei_mibeacon_malformed, {"mibeacon.expert.malformed", PI_MALFORMED, PI_WARN, "Malformed MiBeacon frame", EXPFILL}},
   };
   proto_mibeacon = proto_register_protocol("Xiaomi MiBeacon (FE95 advertising)", "MiBeacon", "mibeacon");
   proto_register_field_array(proto_mibeacon, hf_mb, G_N_ELEMENTS(hf_mb));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Wireshark 4.0 plugin: Xiaomi Mi auth (FE95) and MiBeacon, decoded by fe95's core.
+// Wireshark 4.0 plugin: Xiaomi MiAuth (FE95) and MiBeacon, decoded by fe95's core.
 //
 // The only file with exported symbols: the four a 4.0 plugin has, with C and external linkage
 // (docs/WIRESHARK.md).

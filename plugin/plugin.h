@@ -42,6 +42,9 @@ void reset_keys();
 std::vector<field_info*> fields(proto_tree* tree, int hf);
 bool uint_field(proto_tree* tree, int hf, std::uint32_t& out);
 Bytes field_bytes(const field_info* fi);
+// Whether [offset, offset + length) lies in tvb's captured bytes: checked before every item that
+// points at bytes, so that no Wireshark exception (a longjmp) can cross C++ frames.
+bool fits(tvbuff_t* tvb, int offset, int length);
 // The ids of a filter name and of every field registered under the same name.
 void want_field(const char* name, int& id, GArray* wanted);
 // Generated items (no bytes of the frame behind them: nothing here can throw).

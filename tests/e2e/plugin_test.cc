@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <unistd.h>
 
 #include "scenario.h"
@@ -359,10 +361,16 @@ TEST_F(Plugin, LinksAreCappedAndTheOldestEndLinkDropped) {
 }
 
 TEST_F(Plugin, ClientMistakesAreExpertInfo) {
-  auto r = tshark({"-r", dir_ + "/mistake-mac-order.btsnoop", "-q", "-z", "expert"});
-  EXPECT_NE(r.out.find("client_mac_order"), std::string::npos) << r.out;
-  r = tshark({"-r", dir_ + "/mistake-draft-register.btsnoop", "-q", "-z", "expert"});
-  EXPECT_NE(r.out.find("draft_byte_order"), std::string::npos) << r.out;
+  // Each finding is an expert item of its own name (miauth.expert.<code>, filterable), once, with
+  // the explanation as its text.
+  for (const auto& [capture, code, says] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"mistake-mac-order.btsnoop", "client_mac_order", "in printed byte order (C4 first)"},
+           {"mistake-draft-register.btsnoop", "draft_byte_order", "draft"}}) {
+    auto r = tshark({"-r", dir_ + "/" + capture, "-Y", "miauth.expert." + code, "-T", "fields", "-e", "_ws.expert.message"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << capture << ": " << r.out;
+    EXPECT_NE(r.out.find(says), std::string::npos) << r.out;
+  }
 }
 
 TEST_F(Plugin, MiBeaconFieldsAndFilters) {
@@ -448,6 +456,303 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PluginPublic);
 TEST(PluginInputs, PublicCapturesPresentOrSkipped) {
   if (shared_captures().empty()) GTEST_SKIP() << "../shared/captures/public is absent";
   EXPECT_GE(public_files().size(), 18u);
+}
+
+
+// ---- dissection as Wireshark's own dissectors do it (issue 14) ----
+
+// The miauth and mibeacon items that are derived (a token, a status, a link, a model name) and so
+// carry no bytes of their own. Every other item must point at the bytes it shows.
+const std::set<std::string> kDerived = {
+    "miauth.kind", "miauth.token", "miauth.token_source", "miauth.session_key", "miauth.tick", "miauth.product_id",
+    "miauth.product_id_source", "miauth.model", "miauth.status", "miauth.verdict_frame", "miauth.device",
+    "miauth.session_frame", "miauth.request_frame", "miauth.session", "miauth.session.kind", "miauth.session.status",
+    "miauth.session.verdict_frame", "miauth.session_end", "miauth.session.first_frame", "miauth.session.last_frame",
+    "miauth.session.device", "miauth.session.token", "miauth.firmware", "miauth.device_id", "miauth.beacon_key",
+    "miauth.bond", "miauth.diagnostic", "miauth.diagnostic.frame", "mibeacon.model", "mibeacon.status",
+    "mibeacon.reason", "mibeacon.retransmission", "mibeacon.object.name",
+    // A response (read response, write response) names no handle: the handle of its request.
+    "miauth.handle"};
+
+// The keys that make every shipped capture decrypt what it can: the kettle token, the mibeacon-tour
+// bind key and legacy beacon key.
+std::vector<std::string> all_keys() {
+  return {"-o", std::string("miauth.token:") + kKettleToken, "-o",
+          "uat:miauth_keys:\"C4:7C:8D:6B:00:01\",\"\",\"\",\"\",\"000102030405060708090a0b0c0d0e0f\"", "-o",
+          "uat:miauth_keys:\"C4:7C:8D:6A:12:34\",\"\",\"\",\"112233445566778899aabbcc\",\"\""};
+}
+
+struct PdmlField {
+  std::string name, show, value;
+  int size = 0;
+};
+
+// The miauth/mibeacon <field> elements of a PDML document (one per line, as tshark writes them).
+std::vector<PdmlField> pdml_fields(const std::string& pdml) {
+  std::vector<PdmlField> out;
+  std::istringstream in(pdml);
+  auto attr = [](const std::string& line, const std::string& a) {
+    const auto at = line.find(" " + a + "=\"");
+    if (at == std::string::npos) return std::string();
+    const auto from = at + a.size() + 3;
+    return line.substr(from, line.find('"', from) - from);
+  };
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("<field name=\"miauth.") == std::string::npos && line.find("<field name=\"mibeacon.") == std::string::npos)
+      continue;
+    if (line.find(".expert.") != std::string::npos) continue;  // expert items: checked on their own
+    PdmlField f{attr(line, "name"), attr(line, "show"), attr(line, "value")};
+    f.size = std::stoi(attr(line, "size"));
+    out.push_back(f);
+  }
+  return out;
+}
+
+TEST_F(Plugin, EveryValueFieldPointsAtItsBytes) {
+  // On every shipped capture, with the keys that decrypt it: every item that is not derived has a
+  // position and a size, and the bytes it covers are the value it shows (Value and Plaintext show
+  // exactly their bytes: the plaintext lies in the decrypted data source, not in the frame).
+  std::map<std::string, int> pointed;
+  int derived = 0;
+  for (const auto& path : shipped_hci()) {
+    const std::string name = fs::path(path).filename().string();
+    SCOPED_TRACE(name);
+    std::vector<std::string> args{"-r", dir_ + "/" + name, "-T", "pdml", "-Y", "miauth || mibeacon"};
+    for (const auto& k : all_keys()) args.push_back(k);
+    auto r = tshark(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& f : pdml_fields(r.out)) {
+      if (kDerived.count(f.name) && f.size == 0) {
+        ++derived;
+        continue;
+      }
+      EXPECT_GT(f.size, 0) << f.name << " shows " << f.show << " with no bytes behind it";
+      EXPECT_FALSE(f.value.empty()) << f.name;
+      if (f.name == "miauth.value" || f.name == "miauth.plaintext" || f.name == "mibeacon.plaintext" ||
+          f.name == "mibeacon.object.data" || f.name == "mibeacon.ciphertext") {
+        std::string shown = f.show;
+        shown.erase(std::remove(shown.begin(), shown.end(), ':'), shown.end());
+        EXPECT_EQ(f.value, shown) << f.name;
+      }
+      ++pointed[f.name];
+    }
+  }
+  // The fields that must point at bytes were met (the loop above is not over nothing).
+  for (const char* n : {"miauth.step", "miauth.value", "miauth.plaintext", "miauth.what", "miauth.handle",
+                        "mibeacon.frame_control", "mibeacon.encrypted", "mibeacon.version", "mibeacon.product_id",
+                        "mibeacon.counter", "mibeacon.mac", "mibeacon.capability", "mibeacon.io_capability",
+                        "mibeacon.ciphertext", "mibeacon.ext_counter", "mibeacon.mic", "mibeacon.plaintext",
+                        "mibeacon.object", "mibeacon.object.length", "mibeacon.object.data", "mibeacon.temperature",
+                        "mibeacon.humidity", "mibeacon.moisture", "mibeacon.conductivity"})
+    EXPECT_GT(pointed[n], 0) << n;
+  EXPECT_GT(derived, 100);
+}
+
+TEST_F(Plugin, DecryptedBytesAreADataSourceOfTheirOwn) {
+  // The bytes pane of a frame lists the decrypted data next to the frame (a tab in the GUI).
+  std::vector<std::string> args{"-r", dir_ + "/register-then-login.btsnoop", "-x", "-Y", "frame.number == 36"};
+  auto r = tshark(args);
+  EXPECT_NE(r.out.find("Decrypted MiAuth (10 bytes):"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("31 2e 31 2e 32 5f 30 30 30 31"), std::string::npos) << r.out;  // "1.1.2_0001"
+  args = {"-r", dir_ + "/mibeacon-tour.btsnoop", "-x", "-Y", "frame.number == 4"};
+  for (const auto& k : all_keys()) args.push_back(k);
+  r = tshark(args);
+  EXPECT_NE(r.out.find("Decrypted MiBeacon (9 bytes):"), std::string::npos) << r.out;
+  // Without a key there is nothing decrypted to show.
+  r = tshark({"-r", dir_ + "/mibeacon-tour.btsnoop", "-x", "-Y", "frame.number == 4"});
+  EXPECT_EQ(r.out.find("Decrypted MiBeacon"), std::string::npos) << r.out;
+}
+
+// The display-filter fields the README lists for the plugin, read from its table.
+std::vector<std::string> readme_fields() {
+  std::vector<std::string> out;
+  std::istringstream in(read_file(std::string(FE95_SOURCE_DIR) + "/README.md"));
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("| `miauth`", 0) != 0 && line.rfind("| `mibeacon`", 0) != 0) continue;
+    const auto cells = line.find(" | ");
+    for (std::size_t at = line.find('`', cells); at != std::string::npos; at = line.find('`', at)) {
+      const auto end = line.find('`', at + 1);
+      out.push_back(line.substr(at + 1, end - at - 1));
+      at = end + 1;
+    }
+  }
+  return out;
+}
+
+// Frames matching each filter, from one tshark run (-z io,stat with one column per filter).
+std::vector<long> frames_matching(const std::function<RunResult(std::vector<std::string>)>& tshark,
+                                  std::vector<std::string> args, const std::vector<std::string>& filters) {
+  // io,stat splits its arguments at commas: a filter with one runs on its own.
+  std::vector<std::string> batched;
+  for (const auto& f : filters)
+    if (f.find(',') == std::string::npos) batched.push_back(f);
+  std::map<std::string, long> alone;
+  for (const auto& f : filters) {
+    if (f.find(',') == std::string::npos) continue;
+    auto a = args;
+    a.insert(a.end(), {"-Y", f, "-T", "fields", "-e", "frame.number"});
+    auto r = tshark(a);
+    EXPECT_EQ(r.exit_code, 0) << f << ": " << r.err;
+    alone[f] = std::count(r.out.begin(), r.out.end(), '\n');
+  }
+  std::string stat = "io,stat,0";
+  for (const auto& f : batched) stat += ",(" + f + ")";
+  args.insert(args.end(), {"-q", "-z", stat});
+  auto r = tshark(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  // The one interval row: "| 0.0 <> 1.2 | frames | bytes | frames | bytes | …"
+  std::vector<long> in_batch;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("<>") == std::string::npos) continue;
+    std::vector<std::string> cells;
+    std::istringstream cs(line);
+    for (std::string c; std::getline(cs, c, '|');) cells.push_back(c);
+    for (std::size_t i = 2; i < cells.size(); i += 2)
+      if (cells[i].find_first_not_of(' ') != std::string::npos) in_batch.push_back(std::stol(cells[i]));
+  }
+  EXPECT_EQ(in_batch.size(), batched.size()) << r.out;
+  std::vector<long> counts;
+  std::size_t next = 0;
+  for (const auto& f : filters)
+    counts.push_back(alone.count(f) ? alone[f] : next < in_batch.size() ? in_batch[next++] : -1);
+  return counts;
+}
+
+TEST_F(Plugin, EveryReadmeFieldFiltersWithEqualsAndContains) {
+  // For each field of the README's table: a value it takes in a shipped capture, then a filter
+  // `field == value` (and `field contains …` for strings and bytes) that finds frames again.
+  const auto names = readme_fields();
+  ASSERT_GT(names.size(), 60u);
+  std::map<std::string, std::string> type;  // abbrev -> FT_*
+  {
+    auto g = tshark({"-G", "fields"});
+    std::istringstream in(g.out);
+    for (std::string line; std::getline(in, line);) {
+      std::vector<std::string> c;
+      std::istringstream cells(line);
+      for (std::string cell; std::getline(cells, cell, '\t');) c.push_back(cell);
+      if (c.size() > 3 && c[0] == "F") type[c[2]] = c[3];
+    }
+  }
+  for (const auto& n : names) EXPECT_TRUE(type.count(n)) << n << " is in the README but not registered";
+  // Captures that, between them, show every field (with the keys that decrypt them): the first
+  // value of each field, one tshark run per capture.
+  const std::vector<std::string> captures{"register-then-login.btsnoop", "register-then-wrong-login.btsnoop",
+                                          "mibeacon-tour.btsnoop",       "register-mibeacon.btsnoop",
+                                          "wifi-setup.btsnoop",          "mistake-mac-order.btsnoop"};
+  std::map<std::string, std::pair<std::string, std::string>> found;  // field -> (capture, value)
+  for (const auto& c : captures) {
+    std::vector<std::string> args{"-r", dir_ + "/" + c, "-T", "fields", "-E", "occurrence=f"};
+    for (const auto& n : names) args.insert(args.end(), {"-e", n});
+    for (const auto& k : all_keys()) args.push_back(k);
+    auto r = tshark(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const auto& row : tsv(r.out, names.size()))
+      for (std::size_t i = 0; i < names.size(); ++i)
+        if (!row[i].empty() && !found.count(names[i])) found[names[i]] = {c, row[i]};
+  }
+  std::set<std::string> unseen;
+  for (const auto& n : names)
+    if (!found.count(n)) unseen.insert(n);
+  EXPECT_TRUE(unseen.empty()) << "no shipped capture shows " << *unseen.begin();
+  // One filter run per capture, a column per filter.
+  std::size_t checked = 0;
+  for (const auto& c : captures) {
+    std::vector<std::string> filters;
+    for (const auto& [name, where] : found) {
+      if (where.first != c) continue;
+      const std::string& value = where.second;
+      const std::string& t = type[name];
+      const bool text = t == "FT_STRING", bytes = t == "FT_BYTES";
+      filters.push_back(name + " == " + (text ? "\"" + value + "\"" : value));
+      if (text) filters.push_back(name + " contains \"" + value.substr(0, std::max<std::size_t>(1, value.size() / 2)) + "\"");
+      if (bytes) filters.push_back(name + " contains " + value.substr(0, 2));
+    }
+    if (filters.empty()) continue;
+    std::vector<std::string> args{"-r", dir_ + "/" + c};
+    for (const auto& k : all_keys()) args.push_back(k);
+    const auto counts = frames_matching([](std::vector<std::string> a) { return tshark(std::move(a)); }, args, filters);
+    ASSERT_EQ(counts.size(), filters.size()) << c;
+    for (std::size_t i = 0; i < filters.size(); ++i) {
+      EXPECT_GT(counts[i], 0) << filters[i] << " finds nothing in " << c;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, names.size());
+}
+
+TEST_F(Plugin, OneVerdictPerSessionOnTheFrameThatSettlesIt) {
+  // Every session of the CLI gets exactly one verdict expert item (more only where the status
+  // changed, which no shipped capture shows), and register-then-login two, at frames 33 and 50.
+  auto v = tshark({"-r", dir_ + "/register-then-login.btsnoop", "-Y", "miauth.expert.verified", "-T", "fields", "-e", "frame.number"});
+  EXPECT_EQ(v.out, "33\n50\n");
+  const std::string verdicts = "miauth.expert.verified || miauth.expert.failed || miauth.expert.other_token || "
+                               "miauth.expert.incomplete || miauth.expert.no_token";
+  int captures = 0;
+  for (const auto& path : shipped_hci()) {
+    const std::string name = fs::path(path).filename().string();
+    auto cli = run({FE95_BINARY, "analyze", "--json", "-q", "--token", kKettleToken, path});
+    std::size_t sessions = 0;
+    for (auto& j : json_lines(cli.out)) sessions += j["type"] == "session" && j["end"] != "end_of_capture";
+    std::size_t open_at_end = 0;
+    for (auto& j : json_lines(cli.out)) open_at_end += j["type"] == "session" && j["end"] == "end_of_capture";
+    auto r = tshark({"-r", dir_ + "/" + name, "-o", std::string("miauth.token:") + kKettleToken, "-Y", verdicts, "-T",
+                     "fields", "-e", "frame.number", "-E", "occurrence=a", "-e", "_ws.expert.message"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::size_t items = 0;
+    std::istringstream in(r.out);
+    for (std::string line; std::getline(in, line);)
+      for (std::size_t at = 0; (at = line.find("MiAuth ", at)) != std::string::npos; at += 7)
+        if (line.find(" session (", at) != std::string::npos) ++items;
+    // Sessions still open at the end of the capture get a verdict only when one was settled.
+    EXPECT_GE(items, sessions) << name;
+    EXPECT_LE(items, sessions + open_at_end) << name;
+    captures += sessions > 0;
+  }
+  EXPECT_GT(captures, 10);
+}
+
+TEST_F(Plugin, WordsForPeopleCodesForFilters) {
+  auto r = tshark({"-r", dir_ + "/login-kettle.btsnoop", "-V", "-Y", "miauth.step == \"challenge\""});
+  EXPECT_NE(r.out.find("Step: Challenge from the device (challenge)"), std::string::npos) << r.out;
+  r = tshark({"-r", dir_ + "/login-kettle.btsnoop", "-V", "-Y", "miauth.session.status == \"no_token\""});
+  EXPECT_NE(r.out.find("No token: enter one in Preferences > Protocols > MiAuth"), std::string::npos) << r.out;
+  r = tshark({"-r", dir_ + "/login-kettle.btsnoop", "-o", std::string("miauth.token:") + kKettleToken, "-V", "-Y",
+              "miauth.token_source == \"option\""});
+  EXPECT_NE(r.out.find("Token from: the MiAuth token preference (option)"), std::string::npos) << r.out;
+  // The Info column: one readable phrase, the decrypted value itself.
+  r = tshark({"-r", dir_ + "/register-kettle.btsnoop", "-Y", "miauth", "-T", "fields", "-e", "_ws.col.Info"});
+  EXPECT_NE(r.out.find("MiAuth register: T2, token 015ccba8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MiAuth register: firmware version 1.1.2_0001"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("register register_start"), std::string::npos) << r.out;
+  // Every link field is a frame number (clickable, filterable as one).
+  auto g = tshark({"-G", "fields"});
+  for (const char* n : {"miauth.session_frame", "miauth.request_frame", "miauth.verdict_frame", "miauth.session.first_frame",
+                        "miauth.session.last_frame", "miauth.session.verdict_frame", "miauth.diagnostic.frame"})
+    EXPECT_NE(g.out.find(std::string("\t") + n + "\tFT_FRAMENUM"), std::string::npos) << n;
+  // The read response links to its request.
+  r = tshark({"-r", dir_ + "/register-kettle.btsnoop", "-Y", "miauth.request_frame", "-T", "fields", "-e", "frame.number",
+              "-e", "miauth.request_frame", "-e", "btatt.opcode"});
+  EXPECT_FALSE(r.out.empty());
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto cells = tsv(line + "\n", 3).at(0);
+    EXPECT_LT(std::stoi(cells[1]), std::stoi(cells[0])) << line;
+    EXPECT_EQ(cells[2], "0x0b") << line;  // Read Response
+  }
+}
+
+TEST_F(Plugin, MiBeaconSetsTheProtocolColumnAndShowsReadings) {
+  std::vector<std::string> args{"-r", dir_ + "/mibeacon-tour.btsnoop", "-T", "fields", "-e", "frame.number", "-e",
+                                "_ws.col.Protocol", "-e", "_ws.col.Info"};
+  for (const auto& k : all_keys()) args.push_back(k);
+  auto r = tshark(args);
+  const auto rows = tsv(r.out, 3);
+  ASSERT_EQ(rows.size(), 8u);
+  for (const auto& row : rows) EXPECT_EQ(row[1], "MiBeacon") << row[0];
+  EXPECT_NE(r.out.find("MiBeacon hhcc.plantmonitor.v1: 42 %, 300 µS/cm"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("MiBeacon yunmi.kettle.v2: state 1, 90 °C"), std::string::npos) << r.out;
 }
 
 }  // namespace

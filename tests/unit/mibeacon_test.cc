@@ -2,6 +2,8 @@
 // MiBeacon parsing and decryption: the published vectors of docs/PROTOCOL.md §7 and bad frames.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fe95/mibeacon.h"
 
 namespace fe95::mibeacon {
@@ -79,6 +81,36 @@ TEST(MiBeacon, BadFramesAreMalformedNotCrashes) {
     Bytes b(n, 0xff);
     (void)parse(b);  // every length, every flag: no crash
   }
+}
+
+
+TEST(MiBeacon, EveryPartKnowsWhereItSits) {
+  // fc 0x4070: MAC, capability and objects; capability 0x28 (I/O capability follows); two objects.
+  const Bytes sd = hex("7040" "5b05" "07" "ed284f8638c1" "28" "3412" "0d1004e9005e01" "0a10015d");
+  Frame f = parse(sd);
+  ASSERT_EQ(f.status, Status::plain) << f.reason;
+  EXPECT_EQ(f.mac_at, 5u);
+  EXPECT_EQ(f.capability_at, 11u);
+  EXPECT_EQ(f.io_capability_at, 12u);
+  EXPECT_EQ(f.payload_at, 14u);
+  ASSERT_EQ(f.objects.size(), 2u);
+  EXPECT_EQ(f.objects[0].at, 0u);
+  EXPECT_EQ(f.objects[1].at, 7u);
+  // What the offsets point at is what was parsed.
+  EXPECT_EQ(BdAddr::from_le(ByteView(sd).subspan(f.mac_at, 6)), *f.mac);
+  EXPECT_EQ(sd[f.capability_at], *f.capability);
+  EXPECT_EQ(load_u16le(sd.data() + f.io_capability_at), *f.io_capability);
+  for (const auto& o : f.objects) {
+    EXPECT_EQ(load_u16le(sd.data() + f.payload_at + o.at), o.id);
+    EXPECT_EQ(sd[f.payload_at + o.at + 2], o.data.size());
+    EXPECT_TRUE(std::equal(o.data.begin(), o.data.end(), sd.begin() + static_cast<std::ptrdiff_t>(f.payload_at + o.at + 3)));
+  }
+  // Decrypted objects sit in the plaintext.
+  Frame v5 = parse(hex("5858480b685f12342d585a0b1841e2aa000e00a4964fb5"));
+  decrypt(v5, *v5.mac, std::nullopt, parse_bind_key("814aac74c4f17b6c1581e1ab87816b99"));
+  ASSERT_EQ(v5.objects.size(), 1u);
+  EXPECT_EQ(v5.objects[0].at, 0u);
+  EXPECT_EQ(v5.payload_at, 11u);
 }
 
 }  // namespace

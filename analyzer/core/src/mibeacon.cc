@@ -142,6 +142,7 @@ bool parse_objects(ByteView data, std::vector<Object>& out, std::string& reason)
   Cursor c(data);
   while (!c.empty()) {
     Object o;
+    o.at = c.offset();
     std::uint8_t len = 0;
     ByteView d;
     if (!c.u16le(o.id) || !c.u8(len)) {
@@ -174,22 +175,26 @@ Frame parse(ByteView sd) {
   if (!c.u16le(f.fc.raw) || !c.u16le(f.product_id) || !c.u8(f.counter))
     return bad("shorter than frame control, product id and frame counter (5 bytes)");
   if (f.fc.mac_included()) {
+    f.mac_at = c.offset();
     ByteView m;
     if (!c.bytes(6, m)) return bad("frame control says a MAC follows, but the frame ends");
     f.mac = BdAddr::from_le(m);
   }
   if (f.fc.capability_included()) {
+    f.capability_at = c.offset();
     std::uint8_t cap = 0;
     if (!c.u8(cap)) return bad("frame control says a capability byte follows, but the frame ends");
     f.capability = cap;
     // Capability bit 5: an I/O capability field follows. Xiaomi's spec (miio_open ble/02) gives
     // it 2 bytes; the Home Assistant parsers skip 1. We follow the spec.
     if (cap & 0x20) {
+      f.io_capability_at = c.offset();
       std::uint16_t io = 0;
       if (!c.u16le(io)) return bad("capability says an I/O capability (2 bytes) follows, but the frame ends");
       f.io_capability = io;
     }
   }
+  f.payload_at = c.offset();
   ByteView rest = c.rest();
   if (!f.fc.encrypted()) {
     f.payload.assign(rest.begin(), rest.end());

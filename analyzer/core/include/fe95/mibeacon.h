@@ -31,6 +31,7 @@ struct FrameControl {
 };
 
 struct Object {
+  std::size_t at = 0;  // where its header starts in the objects' buffer (payload or plaintext)
   std::uint16_t id = 0;
   Bytes data;
   const char* name = nullptr;    // null for ids fe95 does not know
@@ -47,6 +48,9 @@ enum class Status : std::uint8_t { plain, decrypted, encrypted_no_key, wrong_key
 const char* status_name(Status s);
 
 struct Frame {
+  // Where each part sits in the service data (front ends point at the bytes): frame control at
+  // 0, product id at 2, counter at 4, then these (0 when absent).
+  std::size_t mac_at = 0, capability_at = 0, io_capability_at = 0, payload_at = 0;
   FrameControl fc;
   std::uint16_t product_id = 0;
   std::uint8_t counter = 0;
