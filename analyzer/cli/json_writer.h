@@ -67,7 +67,20 @@ public:
   JsonWriter& end_object() { return close('}'); }
   JsonWriter& begin_array() { return open('['); }
   JsonWriter& end_array() { return close(']'); }
-  // Keys are our own identifiers: never need escaping.
+  // Keys are our own identifiers: never need escaping. A literal's length is known at compile
+  // time, so its copy is a few moves (the hot records have dozens of keys each).
+  template <std::size_t N>
+  JsonWriter& key(const char (&k)[N]) {
+    char* p = grow(N + 2);
+    *p++ = '"';
+    std::memcpy(p, k, N - 1);
+    p += N - 1;
+    *p++ = '"';
+    *p++ = ':';
+    shrink(p);
+    after_key_ = true;
+    return *this;
+  }
   JsonWriter& key(std::string_view k) {
     char* p = grow(k.size() + 4);
     *p++ = '"';
@@ -88,7 +101,12 @@ public:
     // nlohmann prints integral doubles with ".0"
     return put(s, s.find_first_of(".en") == std::string_view::npos ? ".0" : "");
   }
-  JsonWriter& boolean(bool b) { return put(b ? "true" : "false"); }
+  JsonWriter& boolean(bool b) {
+    char* p = grow(5);
+    std::memcpy(p, b ? "true" : "false", 5);
+    shrink(p + (b ? 4 : 5));
+    return *this;
+  }
   JsonWriter& null() { return put("null"); }
   // A string fe95 itself defines (enum names, units, model names): contains no quote, backslash
   // or control character, so it needs no escaping.
