@@ -10,8 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-docs/images/wireshark-register.png}
-plugin=${PLUGIN:-build/plugin/plugins/4.0/epan/miauth.so}
-[ -f "$plugin" ] || { echo "screenshot.sh: no plugin at $plugin (build first: bash scripts/setup.sh)" >&2; exit 2; }
+plugin=${PLUGIN:-$(ls build/plugin/plugins/*/epan/miauth.so 2>/dev/null | head -1)}
+[ -n "$plugin" ] && [ -f "$plugin" ] || { echo "screenshot.sh: no plugin at $plugin (build first: bash scripts/setup.sh)" >&2; exit 2; }
 # The Wireshark version folder the plugin was built for (plugins/<major.minor>/epan/miauth.so).
 version=$(basename "$(dirname "$(dirname "$plugin")")")
 

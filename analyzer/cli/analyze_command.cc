@@ -304,11 +304,13 @@ int run_verify(const VerifyOptions& opt) {
     Collector sink(file, Collector::Mode::verify, false, [&](const miauth::Session& s) {
       ++sessions;
       bool ok = s.status == miauth::Status::verified;
+      // Why a session fails: its status and the first finding that explains it.
       std::string why = miauth::status_name(s.status);
+      if (!s.findings.empty()) why += std::string(" (") + code_name(s.findings.front().code) + ")";
       if (ok && s.kind == miauth::Kind::register_session &&
           std::find(expected.begin(), expected.end(), *s.token) == expected.end()) {
         ok = false;
-        why = "unexpected_token";
+        why = "unexpected_token (the register recovered " + to_hex(*s.token) + ", not an expected token)";
       }
       passed += ok;
       std::printf("%s %s frames %llu-%llu %s %s%s%s\n", ok ? "PASS" : "FAIL", file.c_str(),

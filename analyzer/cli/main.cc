@@ -23,7 +23,13 @@ int main(int argc, char** argv) {
   using namespace fe95::cli;
   CLI::App app{"fe95: offline analyzer for the Xiaomi Bluetooth LE authentication on GATT service 0xFE95"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "fe95 0.1.0");
+  // The version, and the Wireshark the plugin of this build was built for (README, Install).
+#ifdef FE95_PLUGIN_WIRESHARK
+  app.set_version_flag("--version", "fe95 " FE95_VERSION "\nWireshark plugin: built for Wireshark " FE95_PLUGIN_WIRESHARK
+                                    " (plugins/" FE95_PLUGIN_ABI "/epan/miauth.so)");
+#else
+  app.set_version_flag("--version", "fe95 " FE95_VERSION "\nWireshark plugin: not built (no Wireshark development files)");
+#endif
 
   AttOptions att;
   auto* att_cmd = app.add_subcommand("att", "Print every ATT PDU as JSON Lines (one object per PDU)");

@@ -83,8 +83,7 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
     w.key("wifi").begin_array();
     for (const auto& r : s.wifi) {
       w.begin_object().key("frame").number(r.frame).key("type").plain(r.type_name).key("data").hex(r.data);
-      if (r.type == 1 || r.type == 2 || r.type == 6 || r.type == 10)
-        w.key("text").text(std::string(r.data.begin(), r.data.end()));
+      if (r.text) w.key("text").text(std::string(r.data.begin(), r.data.end()));
       if (r.continues) w.key("continues").boolean(true);
       w.end_object();
     }
@@ -154,6 +153,30 @@ void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagno
 
 namespace {
 
+// Text in double quotes for the report: printable ASCII as is, quote and backslash escaped, any
+// other byte as \xNN (a password may hold anything).
+std::string quoted(ByteView b) {
+  std::string out = "\"";
+  for (const std::uint8_t c : b) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c >= 0x20 && c < 0x7f) {
+      out += static_cast<char>(c);
+    } else {
+      char esc[5];
+      std::snprintf(esc, sizeof esc, "\\x%02x", c);
+      out += esc;
+    }
+  }
+  return out + "\"";
+}
+
+// "1 retransmission", "2 retransmissions".
+std::string count_of(std::uint64_t n, const char* noun) {
+  return std::to_string(n) + " " + noun + (n == 1 ? "" : "s");
+}
+
 std::string explain_status(const Session& s) {
   using miauth::Status;
   switch (s.status) {
@@ -212,8 +235,13 @@ void print_sessions(std::FILE* out, const std::vector<Session>& batch) {
       if (s->device_id) std::fprintf(out, "      device id    %s\n", s->device_id->c_str());
       if (s->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*s->beacon_key).c_str());
       if (s->bond_ok) std::fprintf(out, "      bond         %s\n", *s->bond_ok ? "ok" : "failed");
-      for (const auto& w : s->wifi)
-        std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
+      for (const auto& w : s->wifi) {
+        if (w.text)
+          std::fprintf(out, "      wifi         %s %s (%s)\n", w.type_name.c_str(), quoted(w.data).c_str(),
+                       to_hex(w.data).c_str());
+        else
+          std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
+      }
       for (const auto& fd : s->findings) {
         std::string frames;
         for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
@@ -229,16 +257,16 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
     std::string versions;
     for (auto v : b.versions) versions += (versions.empty() ? "v" : "/v") + std::to_string(v);
     const char* model = product_name(b.product_id);
-    std::fprintf(out, "  adverts %s: product id %u%s%s%s, %llu MiBeacon frames (%llu-%llu), %s", b.device.str().c_str(),
+    std::fprintf(out, "  adverts %s: product id %u%s%s%s, %s (%llu-%llu), %s", b.device.str().c_str(),
                  b.product_id, model ? " (" : "", model ? model : "", model ? ")" : "",
-                 static_cast<unsigned long long>(b.frames), static_cast<unsigned long long>(b.first_frame),
+                 count_of(b.frames, "MiBeacon frame").c_str(), static_cast<unsigned long long>(b.first_frame),
                  static_cast<unsigned long long>(b.last_frame), versions.c_str());
     if (b.encrypted == 0) std::fprintf(out, ", not encrypted");
     else
       std::fprintf(out, ", %llu encrypted (%llu decrypted, %llu no key, %llu wrong key)",
                    static_cast<unsigned long long>(b.encrypted), static_cast<unsigned long long>(b.decrypted),
                    static_cast<unsigned long long>(b.no_key), static_cast<unsigned long long>(b.wrong_key));
-    if (b.retransmissions) std::fprintf(out, ", %llu retransmissions", static_cast<unsigned long long>(b.retransmissions));
+    if (b.retransmissions) std::fprintf(out, ", %s", count_of(b.retransmissions, "retransmission").c_str());
     if (b.malformed) std::fprintf(out, ", %llu malformed", static_cast<unsigned long long>(b.malformed));
     std::fprintf(out, "\n");
     if (!b.last_objects.empty()) std::fprintf(out, "    latest: %s\n", objects_text(b.last_objects).c_str());
@@ -248,7 +276,7 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
                  static_cast<unsigned long long>(f.other_beacons.devices), kMaxReportDevices,
                  static_cast<unsigned long long>(f.other_beacons.frames));
   if (f.diagnostics) {
-    std::fprintf(out, "  %llu diagnostics%s\n", static_cast<unsigned long long>(f.diagnostics),
+    std::fprintf(out, "  %s%s\n", count_of(f.diagnostics, "diagnostic").c_str(),
                  f.diagnostics > f.first_diagnostics.size() ? " (the first listed; all with --json)" : "");
     for (const auto& d : f.first_diagnostics)
       std::fprintf(out, "    ! %s [frame %llu]: %s\n", code_name(d.code), static_cast<unsigned long long>(d.frame),
@@ -260,9 +288,9 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
   if (f.sessions == 0)
     std::fprintf(out, "no FE95 session");
   else
-    std::fprintf(out, "%llu FE95 session%s (%llu verified)", static_cast<unsigned long long>(f.sessions),
-                 f.sessions == 1 ? "" : "s", static_cast<unsigned long long>(f.verified));
-  std::fprintf(out, ", %llu MiBeacon advert%s", static_cast<unsigned long long>(f.adverts), f.adverts == 1 ? "" : "s");
+    std::fprintf(out, "%s (%llu verified)", count_of(f.sessions, "FE95 session").c_str(),
+                 static_cast<unsigned long long>(f.verified));
+  std::fprintf(out, ", %s", count_of(f.adverts, "MiBeacon advert").c_str());
   if (!o.error.empty())
     std::fprintf(out, "; stopped at offset %llu: %s", static_cast<unsigned long long>(o.error_offset), o.error.c_str());
   std::fprintf(out, "\n");

@@ -294,9 +294,14 @@ TEST(Verify, ExitCodes) {
   EXPECT_NE(ok.out.find("1 passed, 0 failed"), std::string::npos) << ok.out;
   auto bad = run({FE95_BINARY, "verify", login, "--token", kOtherToken});
   EXPECT_EQ(bad.exit_code, 1) << bad.out;
-  EXPECT_NE(bad.out.find("FAIL"), std::string::npos);
+  // FAIL says why: the status and the first diagnostic code.
+  EXPECT_NE(bad.out.find("FAIL " + login + " frames "), std::string::npos) << bad.out;
+  EXPECT_NE(bad.out.find(" login failed (token_mismatch)\n"), std::string::npos) << bad.out;
   // A register that recovers a token other than the expected one fails too.
-  EXPECT_EQ(run({FE95_BINARY, "verify", captures("register-kettle.btsnoop"), "--token", kOtherToken}).exit_code, 1);
+  auto other = run({FE95_BINARY, "verify", captures("register-kettle.btsnoop"), "--token", kOtherToken});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.out.find(std::string("unexpected_token (the register recovered ") + kKettleToken), std::string::npos)
+      << other.out;
   EXPECT_EQ(run({FE95_BINARY, "verify", captures("register-kettle.btsnoop"), "--token", kKettleToken}).exit_code, 0);
   EXPECT_EQ(run({FE95_BINARY, "verify", login}).exit_code, 2);                       // no token
   EXPECT_EQ(run({FE95_BINARY, "verify", login, "--token", "zz"}).exit_code, 2);      // bad token
@@ -343,6 +348,32 @@ TEST(Analyze, MacOptionServesALinkWithoutConnectionEvent) {
   EXPECT_EQ(s["device_source"], "option");
   EXPECT_EQ(s["token"], kKettleToken);
   EXPECT_EQ(s["product_id"], 275);
+}
+
+TEST(Analyze, TheTextReportReadsAsEnglish) {
+  // Wi-Fi text fields as quoted text (hex kept beside it), counts with the right plural.
+  auto wifi = run({FE95_BINARY, "analyze", "-q", captures("wifi-setup.btsnoop")});
+  EXPECT_EQ(wifi.exit_code, 0) << wifi.err;
+  EXPECT_NE(wifi.out.find("wifi         ssid \"HomeNet\" (486f6d654e6574)"), std::string::npos) << wifi.out;
+  EXPECT_NE(wifi.out.find("wifi         password \"correct horse\""), std::string::npos) << wifi.out;
+  auto tour = run({FE95_BINARY, "analyze", "-q", captures("register-mibeacon.btsnoop")});
+  EXPECT_EQ(tour.out.find("1 retransmissions"), std::string::npos) << tour.out;
+  EXPECT_EQ(tour.out.find("1 MiBeacon frames"), std::string::npos) << tour.out;
+  EXPECT_NE(tour.out.find(" retransmission"), std::string::npos) << tour.out;
+  // An unreadable file says so on its head line, with no empty format name.
+  const std::string notes = temp_dir() + "/notes.txt";
+  write_file(notes, "not a capture\n");
+  auto bad = run({FE95_BINARY, "analyze", notes});
+  EXPECT_EQ(bad.exit_code, 3);
+  EXPECT_EQ(bad.out, notes + ": not read (unknown capture format (first bytes 6e6f742061206361); fe95 reads btsnoop, "
+                             "pcap and pcapng)\n");
+}
+
+TEST(Analyze, VersionNamesTheWiresharkOfThePlugin) {
+  auto r = run({FE95_BINARY, "--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.rfind("fe95 0.", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\nWireshark plugin: "), std::string::npos) << r.out;
 }
 
 TEST(Analyze, BeaconsSwitchListsEveryAdvert) {

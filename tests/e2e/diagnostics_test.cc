@@ -45,7 +45,7 @@ TEST(AnalyzeDiagnostics, OrphanContinuationFragment) {
   EXPECT_EQ(files[0]["diagnostics"], 1);
   // The text report counts it and shows it.
   auto text = run({FE95_BINARY, "analyze", "-q", path});
-  EXPECT_NE(text.out.find("1 diagnostics"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("  1 diagnostic\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("! l2cap.continuation_without_start [frame 4]"), std::string::npos) << text.out;
 }
 

@@ -29,9 +29,9 @@ protected:
   static void SetUpTestSuite() {
     if (!have_program("tshark")) return;
     dir_ = temp_dir();
-    fs::create_directories(dir_ + "/plugins/4.0/epan");
+    fs::create_directories(dir_ + "/plugins/" FE95_PLUGIN_ABI "/epan");
     fs::create_directories(dir_ + "/home/.config/wireshark");
-    fs::copy_file(FE95_PLUGIN_SO, dir_ + "/plugins/4.0/epan/miauth.so");
+    fs::copy_file(FE95_PLUGIN_SO, dir_ + "/plugins/" FE95_PLUGIN_ABI "/epan/miauth.so");
     for (const auto& f : files_under(shipped_captures()))
       if (f.find(".md") == std::string::npos) fs::copy_file(f, dir_ + "/" + fs::path(f).filename().string());
     if (geteuid() == 0) run({"chown", "-R", "65534:65534", dir_});
@@ -129,6 +129,17 @@ TEST_F(Plugin, IsLoadedByTshark) {
   auto f = tshark({"-G", "fields"});
   for (const char* name : {"miauth.token", "miauth.status", "miauth.step", "mibeacon.product_id", "mibeacon.temperature"})
     EXPECT_NE(f.out.find(std::string("\t") + name + "\t"), std::string::npos) << name;
+}
+
+TEST_F(Plugin, FeVersionNamesTheWiresharkThatLoadsIt) {
+  // fe95 --version names the Wireshark the plugin was built for: the one running it here.
+  auto v = run({FE95_BINARY, "--version"});
+  auto t = tshark({"--version"});
+  const std::string first = t.out.substr(0, t.out.find('\n'));  // "TShark (Wireshark) 4.0.17 (Git v4.0.17 …)"
+  const auto at = first.find(") ") + 2;
+  const std::string version = first.substr(at, first.find(' ', at) - at);
+  EXPECT_NE(v.out.find("Wireshark plugin: built for Wireshark " + version + " (plugins/"), std::string::npos)
+      << v.out << " / " << first;
 }
 
 TEST_F(Plugin, RegisterWithNoConfigurationShowsTokenAndFirmware) {

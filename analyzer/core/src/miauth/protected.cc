@@ -72,6 +72,7 @@ std::optional<WifiRecord> parse_wifi(ByteView p, std::uint64_t frame) {
   r.frame = frame;
   r.type = p[1];
   r.type_name = wifi_type_name(p[1]);
+  r.text = r.type == 0 || r.type == 1 || r.type == 2 || r.type == 6 || r.type == 10;
   // The length counts the type and data that remain, possibly continued in later writes.
   const std::size_t here = p.size() - 1;
   r.continues = len > here;

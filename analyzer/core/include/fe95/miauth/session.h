@@ -92,6 +92,7 @@ struct WifiRecord {
   std::uint8_t type = 0;
   std::string type_name;
   Bytes data;
+  bool text = false;       // a text field (user id, SSID, password, domain, country code)
   bool continues = false;  // the record's length runs into the next write
 };
 
