@@ -23,7 +23,7 @@ std::vector<field_info*> fields(proto_tree* tree, int hf) {
 bool uint_field(proto_tree* tree, int hf, std::uint32_t& out) {
   auto f = fields(tree, hf);
   if (f.empty()) return false;
-  out = fvalue_get_uinteger(&f[0]->value);
+  out = fvalue_get_uinteger(value_of(f[0]));
   return true;
 }
 

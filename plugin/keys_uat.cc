@@ -51,17 +51,17 @@ std::string key_line(const KeyRecord& k) {
   return q(k.mac) + "," + q(k.product_id) + "," + q(k.token) + "," + q(k.beacon_key) + "," + q(k.bind_key);
 }
 
-gboolean key_update(void* r, char** err) {
+UatUpdateResult key_update(void* r, char** err) {
   try {
     std::vector<KeyEntry> e;
     if (auto bad = parse_keys(key_line(*static_cast<const KeyRecord*>(r)), e)) {
       *err = g_strdup(bad->message.c_str());
-      return FALSE;
+      return false;
     }
-    return TRUE;
+    return true;
   } catch (...) {
     *err = g_strdup("fe95: internal error while checking the key");
-    return FALSE;
+    return false;
   }
 }
 

@@ -15,17 +15,43 @@
 #include <string>
 #include <vector>
 
+#include <type_traits>
+
+// Wireshark's headers. 4.0's lack C++ guards in places, so they are wrapped in extern "C"; from
+// 4.2 on they are C++-aware and include C++ standard headers themselves (<limits> through
+// jtckdint.h), which must not be wrapped. ws_version.h is plain #defines either way.
+#include <ws_version.h>
+#define FE95_WIRESHARK_AT_LEAST(major, minor) \
+  (WIRESHARK_VERSION_MAJOR > (major) || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+#if !FE95_WIRESHARK_AT_LEAST(4, 2)
 extern "C" {
+#endif
 #include <epan/expert.h>
 #include <epan/packet.h>
 #include <epan/prefs.h>
 #include <epan/proto.h>
 #include <epan/uat.h>
+#include <wiretap/wtap.h>
+#if !FE95_WIRESHARK_AT_LEAST(4, 2)
 }
+#endif
 
 #include "fe95/keys.h"
 
 namespace fe95::plugin {
+
+// ---- API differences between the Wireshark versions, decided by the types themselves ----
+// A field's value: an fvalue_t inside field_info in 4.0, a pointer to one from 4.2.
+// (A template, so that only the branch of the version at hand is compiled.)
+template <typename FieldInfo>
+fvalue_t* value_of(FieldInfo* fi) {
+  if constexpr (std::is_pointer_v<decltype(fi->value)>)
+    return fi->value;
+  else
+    return &fi->value;
+}
+// What a UAT update callback returns: gboolean in 4.0, bool from 4.4.
+using UatUpdateResult = std::invoke_result_t<uat_update_cb_t, void*, char**>;
 
 // ---- keys_uat.cc ----
 // Registers the key table and the token preference on the MiAuth module.
