@@ -23,7 +23,7 @@ mkdir -p "$cache"
 if [ ! -s "$tarball" ]; then
   echo "chroot-test: building the $suite chroot (cached as $tarball)"
   # The archive reachable from CI machines may be a frozen copy whose Release files have expired.
-  mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' --include="$packages" \
+  mmdebstrap --variant=apt --format=tar --aptopt='Acquire::Check-Valid-Until "false"' --include="$packages" \
     "$suite" "$tarball.tmp"
   mv "$tarball.tmp" "$tarball"
 else
