@@ -20,6 +20,12 @@
 
 namespace fe95::cli {
 
+// memcpy for possibly empty ranges (memcpy with a null pointer is undefined even for 0 bytes).
+inline char* copy_out(char* to, const char* from, std::size_t n) {
+  if (n) std::memcpy(to, from, n);
+  return to + n;
+}
+
 // The reused output buffer of the JSON Lines writers: an append is a bounds check and a copy
 // (std::string would zero what it grows and re-check its size for every character).
 class OutBuffer {
@@ -31,9 +37,9 @@ public:
   }
   void commit(const char* end) { size_ = static_cast<std::size_t>(end - data_.get()); }
   void append(std::string_view s) {
+    if (s.empty()) return;
     char* p = reserve(s.size());
-    std::memcpy(p, s.data(), s.size());
-    commit(p + s.size());
+    commit(copy_out(p, s.data(), s.size()));
   }
   void push_back(char c) { *reserve(1) = c, ++size_; }
   [[nodiscard]] std::size_t size() const { return size_; }
@@ -84,8 +90,7 @@ public:
   JsonWriter& key(std::string_view k) {
     char* p = grow(k.size() + 4);
     *p++ = '"';
-    std::memcpy(p, k.data(), k.size());
-    p += k.size();
+    p = copy_out(p, k.data(), k.size());
     *p++ = '"';
     *p++ = ':';
     shrink(p);
@@ -113,8 +118,7 @@ public:
   JsonWriter& plain(std::string_view s) {
     char* p = grow(s.size() + 3);
     *p++ = '"';
-    std::memcpy(p, s.data(), s.size());
-    p += s.size();
+    p = copy_out(p, s.data(), s.size());
     *p++ = '"';
     shrink(p);
     return *this;
@@ -166,8 +170,7 @@ private:
   [[gnu::noinline]] JsonWriter& escaped(std::string_view s) {
     const std::string e = nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     char* p = grow(e.size());
-    std::memcpy(p, e.data(), e.size());
-    shrink(p + e.size());
+    shrink(copy_out(p, e.data(), e.size()));
     return *this;
   }
   // Room for the separator and n more characters; returns where to write them.
@@ -185,10 +188,8 @@ private:
   void shrink(const char* end) { out_.commit(end); }
   JsonWriter& put(std::string_view a, std::string_view b = {}) {
     char* p = grow(a.size() + b.size());
-    std::memcpy(p, a.data(), a.size());
-    p += a.size();
-    if (!b.empty()) std::memcpy(p, b.data(), b.size());
-    shrink(p + b.size());
+    p = copy_out(p, a.data(), a.size());
+    shrink(copy_out(p, b.data(), b.size()));
     return *this;
   }
   template <typename T>

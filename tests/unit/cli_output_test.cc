@@ -73,7 +73,8 @@ TEST(CliOutput, TextIsEscapedExactlyAsNlohmannDoes) {
     texts.push_back("ab" + std::string(1, static_cast<char>(b)) + "cd");
   }
   std::mt19937 rng(11);
-  const std::string alphabet = std::string("azAZ09 \"\\/\x01\x1f\x7f\xc3\xa9\xe2\x82\xac\xff", 21);
+  static const char kAlphabet[] = "azAZ09 \"\\/\x01\x1f\x7f\xc3\xa9\xe2\x82\xac\xff";
+  const std::string alphabet(kAlphabet, sizeof kAlphabet - 1);
   for (int i = 0; i < 20000; ++i) {
     std::string t;
     for (auto n = rng() % 24; n > 0; --n) t.push_back(alphabet[rng() % alphabet.size()]);
