@@ -6,6 +6,8 @@
 // (the core's parser says where each part sits), decrypted objects at a "Decrypted MiBeacon"
 // data source of their own.
 #include <cstring>
+#include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -135,7 +137,7 @@ std::string value_text(double v) {
 }
 
 // "22.5 °C, 48 %": the objects' values with their units (a unitless value keeps its name).
-std::string readings(const std::vector<mibeacon::Object>& objects) {
+std::string readings(std::span<const mibeacon::Object> objects) {
   std::string out;
   for (const auto& o : objects)
     for (const auto& v : o.values) {
@@ -160,7 +162,7 @@ void show_objects(proto_tree* t, tvbuff_t* tvb, int base, const std::vector<mibe
     if (!fits(tvb, at, 3 + n)) return;
     proto_tree* ot = proto_tree_add_subtree_format(t, tvb, at, 3 + n, ett_mibeacon_object, nullptr, "Object 0x%04x%s%s%s%s",
                                                    o.id, o.name ? " " : "", o.name ? o.name : "",
-                                                   o.values.empty() ? "" : ": ", readings({o}).c_str());
+                                                   o.values.empty() ? "" : ": ", readings({&o, 1}).c_str());
     proto_tree_add_item(ot, hf_mibeacon_object_id, tvb, at, 2, ENC_LITTLE_ENDIAN);
     if (o.name) proto_item_set_generated(proto_tree_add_string(ot, hf_mibeacon_object_name, tvb, at, 2, o.name));
     proto_tree_add_item(ot, hf_mibeacon_object_length, tvb, at + 2, 1, ENC_NA);
@@ -171,17 +173,18 @@ void show_objects(proto_tree* t, tvbuff_t* tvb, int base, const std::vector<mibe
 }
 
 void show(const std::vector<Beacon>& beacons, tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree) {
-  const std::vector<field_info*> sd = fe95_service_data(tree);
+  std::optional<std::vector<field_info*>> sd;  // looked up only for service data outside the frame's bytes
   for (const auto& b : beacons) {
     const mibeacon::Frame& f = b.frame;
     // The service data this frame came from: in the frame's bytes, or found again in this pass's tree.
     tvbuff_t* tvb = frame_tvb;
     int base = b.in_frame, len = b.length;
     if (b.in_frame < 0) {
-      if (b.sd_index >= sd.size()) continue;
-      tvb = sd[b.sd_index]->ds_tvb;
-      base = sd[b.sd_index]->start;
-      len = sd[b.sd_index]->length;
+      if (!sd) sd = fe95_service_data(tree);
+      if (b.sd_index >= sd->size()) continue;
+      tvb = (*sd)[b.sd_index]->ds_tvb;
+      base = (*sd)[b.sd_index]->start;
+      len = (*sd)[b.sd_index]->length;
     }
     if (!fits(tvb, base, len) || len < 5) continue;
     col_set_str(pinfo->cinfo, COL_PROTOCOL, "MiBeacon");

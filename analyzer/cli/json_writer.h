@@ -77,23 +77,11 @@ public:
   // time, so its copy is a few moves (the hot records have dozens of keys each).
   template <std::size_t N>
   JsonWriter& key(const char (&k)[N]) {
-    char* p = grow(N + 2);
-    *p++ = '"';
-    std::memcpy(p, k, N - 1);
-    p += N - 1;
-    *p++ = '"';
-    *p++ = ':';
-    shrink(p);
-    after_key_ = true;
-    return *this;
+    return key(std::string_view(k, N - 1));
   }
   JsonWriter& key(std::string_view k) {
-    char* p = grow(k.size() + 4);
-    *p++ = '"';
-    p = copy_out(p, k.data(), k.size());
-    *p++ = '"';
-    *p++ = ':';
-    shrink(p);
+    quoted(k.size() + 1, [&](char* p) { return copy_out(p, k.data(), k.size()); });
+    out_.push_back(':');  // room was reserved by quoted()
     after_key_ = true;
     return *this;
   }
@@ -116,38 +104,18 @@ public:
   // A string fe95 itself defines (enum names, units, model names): contains no quote, backslash
   // or control character, so it needs no escaping.
   JsonWriter& plain(std::string_view s) {
-    char* p = grow(s.size() + 3);
-    *p++ = '"';
-    p = copy_out(p, s.data(), s.size());
-    *p++ = '"';
-    shrink(p);
-    return *this;
+    return quoted(s.size(), [&](char* p) { return copy_out(p, s.data(), s.size()); });
   }
   JsonWriter& hex(ByteView b) {
-    char* p = grow(2 * b.size() + 3);
-    *p++ = '"';
-    p = write_hex(p, b);
-    *p++ = '"';
-    shrink(p);
-    return *this;
+    return quoted(2 * b.size(), [&](char* p) { return write_hex(p, b); });
   }
   // "AA:BB:CC:DD:EE:FF"
   JsonWriter& address(const BdAddr& a) {
-    char* p = grow(BdAddr::kStrLen + 3);
-    *p++ = '"';
-    p = a.write(p);
-    *p++ = '"';
-    shrink(p);
-    return *this;
+    return quoted(BdAddr::kStrLen, [&](char* p) { return a.write(p); });
   }
   // "2024-01-02T03:04:05.123456Z"
   JsonWriter& time(std::int64_t ts_ns) {
-    char* p = grow(kIsoTimeLen + 3);
-    *p++ = '"';
-    p = write_iso_time(p, ts_ns);
-    *p++ = '"';
-    shrink(p);
-    return *this;
+    return quoted(kIsoTimeLen, [&](char* p) { return write_iso_time(p, ts_ns); });
   }
   // Any text (file names, firmware strings, messages): printable ASCII without quote or
   // backslash goes out as is; anything else is escaped by nlohmann (invalid UTF-8 replaced).
@@ -166,6 +134,16 @@ public:
   JsonWriter& raw(std::string_view s) { return put(s); }
 
 private:
+  // A value in double quotes: `write` fills at most n characters at p and returns the end.
+  template <typename Write>
+  JsonWriter& quoted(std::size_t n, Write&& write) {
+    char* p = grow(n + 2);
+    *p++ = '"';
+    p = write(p);
+    *p++ = '"';
+    shrink(p);
+    return *this;
+  }
   // The rare path of text(), kept out of line.
   [[gnu::noinline]] JsonWriter& escaped(std::string_view s) {
     const std::string e = nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
