@@ -51,7 +51,7 @@ const field_info* BtattInput::pdu_field(proto_tree* tree) {
   return f.empty() ? nullptr : f.front();
 }
 
-BtattInput::Link& BtattInput::link(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns) {
+BtattInput::Link& BtattInput::link(std::uint64_t key, Trackers& tracker, std::int64_t ts_ns) {
   std::optional<std::pair<std::uint64_t, Link>> evicted;
   Link& l = links_.get(key, &evicted);
   if (evicted) tracker.on_link_end(ts_ns, evicted->second.serial, miauth::EndReason::link_dropped);
@@ -59,7 +59,7 @@ BtattInput::Link& BtattInput::link(std::uint64_t key, miauth::Tracker& tracker, 
   return l;
 }
 
-void BtattInput::end(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns, miauth::EndReason why) {
+void BtattInput::end(std::uint64_t key, Trackers& tracker, std::int64_t ts_ns, miauth::EndReason why) {
   if (const Link* l = links_.peek(key)) {
     tracker.on_link_end(ts_ns, l->serial, why);
     links_.erase(key);
@@ -67,7 +67,7 @@ void BtattInput::end(std::uint64_t key, miauth::Tracker& tracker, std::int64_t t
 }
 
 void BtattInput::read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree, const Bytes* forced_value,
-                            miauth::Tracker& tracker) {
+                            Trackers& tracker) {
   const std::int64_t ts_ns = static_cast<std::int64_t>(pinfo->abs_ts.secs) * 1000000000LL + pinfo->abs_ts.nsecs;
   layout_ = {};
   std::uint32_t adapter = 0;

@@ -9,9 +9,24 @@
 
 #include "fe95/lru.h"
 #include "fe95/miauth/session.h"
+#include "fe95/stdauth/tracker.h"
 #include "plugin.h"
 
 namespace fe95::plugin {
+
+// The two session machines fed from the same ATT events: legacy and standard auth.
+struct Trackers {
+  miauth::Tracker& legacy;
+  stdauth::Tracker& standard;
+  void on_att(const miauth::Input& in) {
+    legacy.on_att(in);
+    standard.on_att(in);
+  }
+  void on_link_end(std::int64_t ts_ns, std::uint64_t link, miauth::EndReason why) {
+    legacy.on_link_end(ts_ns, link, why);
+    standard.on_link_end(ts_ns, link, why);
+  }
+};
 
 class BtattInput {
 public:
@@ -32,7 +47,7 @@ public:
   // Feeds one frame's connection events and ATT PDU to the tracker (first pass only).
   // forced_value: the value Decode As handed over, when btatt showed none.
   void read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree, const Bytes* forced_value,
-                  miauth::Tracker& tracker);
+                  Trackers& tracker);
 
 private:
   struct Link final : miauth::Discovery {
@@ -47,8 +62,8 @@ private:
     std::uint16_t indication[2] = {0, 0};
     [[nodiscard]] std::uint16_t token_handle() const override { return token; }
   };
-  Link& link(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns);
-  void end(std::uint64_t key, miauth::Tracker& tracker, std::int64_t ts_ns, miauth::EndReason why);
+  Link& link(std::uint64_t key, Trackers& tracker, std::int64_t ts_ns);
+  void end(std::uint64_t key, Trackers& tracker, std::int64_t ts_ns, miauth::EndReason why);
 
   LruMap<Link> links_{kMaxLinks};
   Layout layout_;

@@ -35,6 +35,10 @@ int hf_miauth_session = -1, hf_miauth_session_kind = -1, hf_miauth_session_statu
     hf_miauth_session_last = -1, hf_miauth_session_device = -1, hf_miauth_session_token = -1, hf_miauth_firmware = -1, hf_miauth_device_id = -1,
     hf_miauth_beacon_key = -1, hf_miauth_bond = -1, hf_miauth_session_verdict_frame = -1;
 int hf_miauth_diagnostic = -1, hf_miauth_diagnostic_frame = -1;
+// Standard auth (docs/STANDARD_AUTH.md): miauth.std.*
+int hf_miauth_protocol = -1, hf_std_opcode = -1, hf_std_result = -1, hf_std_frame_type = -1, hf_std_sequence = -1,
+    hf_std_data_type = -1, hf_std_message = -1, hf_std_counter = -1, hf_std_status = -1, hf_std_dev_key = -1,
+    hf_std_app_key = -1, hf_std_dev_iv = -1, hf_std_app_iv = -1, hf_std_zero_frame = -1;
 
 // Verdict experts (once per session, on the frame that settles it) and one expert per finding
 // code, registered from the diagnostics table and looked up by the code's index.
@@ -64,6 +68,10 @@ const char* step_label(Step s) {
     case Step::encrypted_read: return "Encrypted read";
     case Step::encrypted_write: return "Encrypted write";
     case Step::product_id_read: return "Product id read (0x0002)";
+    case Step::std_opcode: return "Opcode to the control point (0x0010)";
+    case Step::std_result: return "Result from the device (0x0010)";
+    case Step::std_frame: return "Transfer frame (0x0019)";
+    case Step::std_session: return "Encrypted session message";
   }
   return "?";
 }
@@ -84,6 +92,7 @@ const char* status_label(Status s) {
     case Status::other_token: return "The client's response fits its token; the device never confirms";
     case Status::incomplete: return "Incomplete: the session ends first";
     case Status::no_token: return "No token: enter one in Preferences > Protocols > MiAuth";
+    case Status::registered: return "Registered: the token was agreed by ECDH and is not in the capture";
   }
   return "?";
 }
@@ -126,6 +135,12 @@ struct StepView {
   std::optional<Word> tick;
   std::optional<std::uint16_t> product_id;
   BtattInput::Layout at;  // where the PDU's parts sit
+  // Standard auth.
+  Protocol protocol = Protocol::legacy;
+  Bytes message;              // the message this frame completed, or the 55 AB frame it ended
+  std::uint8_t message_type = 0;
+  std::optional<std::uint32_t> counter;
+  std::optional<stdauth::SessionKeys> keys;
 };
 struct SessionView {
   std::uint64_t first = 0, last = 0;
@@ -154,10 +169,10 @@ struct FrameData {
 
 class State final : public Sink {
 public:
-  State() : tracker_(keys(), *this) {}
+  State() : tracker_(keys(), *this), standard_(keys(), *this) {}
   void first_pass(tvbuff_t* tvb, packet_info* pinfo, proto_tree* tree, const Bytes* forced_value) {
     current_ = pinfo->num;
-    input_.read_frame(tvb, pinfo, tree, forced_value, tracker_);
+    input_.read_frame(tvb, pinfo, tree, forced_value, trackers_);
   }
   [[nodiscard]] const FrameData* frame(std::uint32_t num) const {
     auto it = frames_.find(num);
@@ -193,6 +208,11 @@ private:
     v.product_id = s.product_id;
     v.pid_source = s.product_id_source;
     v.at = input_.layout();
+    v.protocol = s.protocol;
+    v.message = r.message;
+    v.message_type = r.message_type;
+    v.counter = r.counter;
+    if (s.standard) v.keys = s.standard->keys;
     frames_[current_].steps.push_back(std::move(v));
   }
   void on_finding(const Session& s, const Finding& f) override {
@@ -222,8 +242,13 @@ private:
     frames_[current_].ends.push_back(std::move(v));
   }
   void on_learned(const Learned& l) override { apply(keys(), l); }
+  void on_diagnostic(const Diagnostic& d) override {
+    frames_[current_].findings.push_back({0, d.code, d.message, {d.frame}});
+  }
 
   Tracker tracker_;
+  stdauth::Tracker standard_;
+  Trackers trackers_{tracker_, standard_};
   BtattInput input_;
   std::unordered_map<std::uint32_t, FrameData> frames_;
   // The status announced (and the frame) per running session, by its first frame: a verdict is
@@ -252,6 +277,7 @@ expert_field* status_expert(Status s) {
     case Status::other_token: return &ei_miauth_other_token;
     case Status::incomplete: return &ei_miauth_incomplete;
     case Status::no_token: return &ei_miauth_no_token;
+    case Status::registered: return &ei_miauth_verified;
   }
   return &ei_miauth_incomplete;
 }
@@ -282,6 +308,58 @@ struct Pdu {
   tvbuff_t* tvb = nullptr;
   int base = 0;
 };
+
+// The standard-auth fields of a step (miauth.std.*): what the frame is, the message it completed,
+// the decrypted session message; returns the Info phrase.
+std::string show_standard(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t, const StepView& v, tvbuff_t* vt,
+                          int vat, int vlen) {
+  (void)pinfo;
+  (void)frame_tvb;
+  derived(proto_tree_add_string(t, hf_miauth_protocol, nullptr, 0, 0, "standard"));
+  std::string phrase;
+  if ((v.step == Step::std_opcode || v.step == Step::std_result) && !v.value.empty()) {
+    const char* name = stdauth::opcode_name(v.value[0]);
+    proto_tree_add_string_format_value(t, v.step == Step::std_opcode ? hf_std_opcode : hf_std_result, vt, vat,
+                                       vt ? std::min(vlen, 1) : 0, name, "0x%02x %s", v.value[0], name);
+    phrase = std::string(v.step == Step::std_opcode ? "opcode " : "result ") + (*name ? name : "unknown");
+  } else if (v.step == Step::std_frame) {
+    const stdauth::Frame f = stdauth::parse_frame(v.value);
+    proto_tree_add_string(t, hf_std_frame_type, vt, vat, vt ? std::min(vlen, 4) : 0, stdauth::frame_kind_name(f.kind));
+    phrase = stdauth::frame_kind_name(f.kind);
+    if (f.kind == stdauth::FrameKind::data) {
+      proto_tree_add_uint(t, hf_std_sequence, vt, vat, vt ? 2 : 0, f.sn);
+      phrase += " " + std::to_string(f.sn);
+    } else if (f.kind == stdauth::FrameKind::command || f.kind == stdauth::FrameKind::single) {
+      proto_tree_add_string(t, hf_std_data_type, vt, vt ? vat + 3 : 0, vt ? 1 : 0, stdauth::data_type_name(f.sub));
+      phrase += std::string(" ") + stdauth::data_type_name(f.sub);
+    } else if (f.kind == stdauth::FrameKind::ack) {
+      phrase += std::string(" ") + stdauth::ack_name(f.sub);
+    }
+    if (!v.message.empty()) {
+      derived(proto_tree_add_bytes_with_length(t, hf_std_message, nullptr, 0, 0, v.message.data(),
+                                               static_cast<gint>(v.message.size())));
+      derived(proto_tree_add_string(t, hf_std_data_type, nullptr, 0, 0, stdauth::data_type_name(v.message_type)));
+      phrase += std::string(", ") + stdauth::data_type_name(v.message_type) + " complete";
+    }
+  } else if (v.step == Step::std_session) {
+    if (stdauth::is_zero_frame(v.message)) {
+      derived(proto_tree_add_boolean(t, hf_std_zero_frame, nullptr, 0, 0, TRUE));
+      phrase = "pre-login zero frame";
+    } else if (v.counter) {
+      derived(proto_tree_add_uint(t, hf_std_counter, nullptr, 0, 0, *v.counter));
+      phrase = "session message " + std::to_string(*v.counter) + " decrypted";
+    } else {
+      phrase = v.message.empty() ? "session message piece" : "session message (not decrypted)";
+    }
+  }
+  if (v.keys && (v.step == Step::std_frame || v.step == Step::std_result)) {
+    add_hex(t, hf_std_dev_key, v.keys->dev_key);
+    add_hex(t, hf_std_app_key, v.keys->app_key);
+    add_hex(t, hf_std_dev_iv, v.keys->dev_iv);
+    add_hex(t, hf_std_app_iv, v.keys->app_iv);
+  }
+  return phrase;
+}
 
 std::string show_step(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t, const StepView& v, const Pdu& pdu) {
   const BtattInput::Layout& at = v.at;
@@ -348,8 +426,10 @@ std::string show_step(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t, co
       case Step::encrypted_read: phrase = v.plaintext.empty() ? "encrypted read (not decrypted)" : "encrypted read"; break;
       case Step::encrypted_write: phrase = v.plaintext.empty() ? "encrypted write (not decrypted)" : "encrypted write"; break;
       case Step::product_id_read: phrase = "product id read"; break;
+      case Step::std_opcode: case Step::std_result: case Step::std_frame: case Step::std_session: break;
     }
   }
+  if (v.protocol == Protocol::standard) phrase = show_standard(pinfo, frame_tvb, t, v, vt, vat, vlen);
   if (!v.device.empty()) derived(proto_tree_add_string(t, hf_miauth_device, nullptr, 0, 0, v.device.c_str()));
   derived(proto_tree_add_uint(t, hf_miauth_session_frame, nullptr, 0, 0, static_cast<std::uint32_t>(v.session)));
   if (v.token) {
@@ -366,6 +446,8 @@ std::string show_step(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t, co
   }
   if (v.status) {
     proto_item* st = derived(coded(t, hf_miauth_status, nullptr, 0, 0, status_name(*v.status), status_label(*v.status)));
+    if (v.protocol == Protocol::standard)
+      derived(coded(t, hf_std_status, nullptr, 0, 0, status_name(*v.status), status_label(*v.status)));
     if (v.verdict_frame) derived(proto_tree_add_uint(t, hf_miauth_verdict_frame, nullptr, 0, 0, static_cast<std::uint32_t>(v.verdict_frame)));
     if (v.verdict) {
       expert_add_info_format(pinfo, st, status_expert(*v.status), "MiAuth %s session (from frame %llu): %s",
@@ -517,6 +599,20 @@ void register_miauth() {
       {&hf_miauth_bond, {"Bond result", "miauth.bond", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
       {&hf_miauth_diagnostic, {"Diagnostic", "miauth.diagnostic", FT_STRING, BASE_NONE, nullptr, 0, "a finding's code (README, Diagnostics)", HFILL}},
       {&hf_miauth_diagnostic_frame, {"Frame", "miauth.diagnostic.frame", FT_FRAMENUM, BASE_NONE, FRAMENUM_TYPE(FT_FRAMENUM_NONE), 0, "a frame the finding concerns", HFILL}},
+      {&hf_miauth_protocol, {"Protocol", "miauth.protocol", FT_STRING, BASE_NONE, nullptr, 0, "standard: standard auth on 0x0010 + 0x0019 (legacy steps have no such field)", HFILL}},
+      {&hf_std_opcode, {"Opcode", "miauth.std.opcode", FT_STRING, BASE_NONE, nullptr, 0, "an opcode the app wrote to the control point 0x0010", HFILL}},
+      {&hf_std_result, {"Result", "miauth.std.result", FT_STRING, BASE_NONE, nullptr, 0, "the device's result on 0x0010", HFILL}},
+      {&hf_std_frame_type, {"Frame type", "miauth.std.frame_type", FT_STRING, BASE_NONE, nullptr, 0, "the rxfer frame on 0x0019: command, ack, single, single_ack, link_ask, link_ack, data, malformed", HFILL}},
+      {&hf_std_sequence, {"Sequence", "miauth.std.sequence", FT_UINT16, BASE_DEC, nullptr, 0, "a data fragment's number", HFILL}},
+      {&hf_std_data_type, {"Data type", "miauth.std.data_type", FT_STRING, BASE_NONE, nullptr, 0, "what a command, single or completed message carries: app_random, dev_confirmation, ecc_pubkey, ...", HFILL}},
+      {&hf_std_message, {"Message", "miauth.std.message", FT_BYTES, BASE_NONE, nullptr, 0, "the message this frame completed, reassembled", HFILL}},
+      {&hf_std_counter, {"Counter", "miauth.std.counter", FT_UINT32, BASE_DEC, nullptr, 0, "a decrypted session message's counter (32 bits, rebuilt)", HFILL}},
+      {&hf_std_status, {"Status", "miauth.std.status", FT_STRING, BASE_NONE, nullptr, 0, "a standard-auth session's status where definite: verified, failed, no_token, registered", HFILL}},
+      {&hf_std_dev_key, {"Device key", "miauth.std.dev_key", FT_STRING, BASE_NONE, nullptr, 0, "the login's device-to-app AES key (derived)", HFILL}},
+      {&hf_std_app_key, {"App key", "miauth.std.app_key", FT_STRING, BASE_NONE, nullptr, 0, "the login's app-to-device AES key (derived)", HFILL}},
+      {&hf_std_dev_iv, {"Device IV", "miauth.std.dev_iv", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_std_app_iv, {"App IV", "miauth.std.app_iv", FT_STRING, BASE_NONE, nullptr, 0, nullptr, HFILL}},
+      {&hf_std_zero_frame, {"Pre-login zero frame", "miauth.std.zero_frame", FT_BOOLEAN, BASE_NONE, nullptr, 0, "a scooter's 55 AB frame of zeros before the login", HFILL}},
   };
   static int* ett[] = {&ett_miauth, &ett_miauth_session, &ett_miauth_finding};
   proto_miauth = proto_register_protocol("Xiaomi MiAuth (FE95)", "MiAuth", "miauth");
@@ -536,7 +632,7 @@ void register_miauth() {
   ei_codes.assign(codes.size(), expert_field EI_INIT);
   names.reserve(codes.size());  // the registered pointers must stay valid
   for (const auto& c : codes) {
-    if (c.layer != Layer::miauth) continue;
+    if (c.layer != Layer::miauth && c.layer != Layer::stdauth) continue;
     names.push_back(std::string("miauth.expert.") + c.name);
     ei.push_back({&ei_codes[static_cast<std::size_t>(c.code)],
                   {names.back().c_str(), PI_PROTOCOL, expert_severity(c.severity), c.meaning, EXPFILL}});

@@ -47,10 +47,89 @@ std::string beacon_line(const BeaconEvent& b) {
   return line;
 }
 
+namespace {
+
+bool printable(ByteView b) {
+  return !b.empty() && std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
+}
+
+// The standard-auth part of a session record (README, "JSON Lines").
+void write_standard(JsonWriter& w, const Session& s) {
+  const stdauth::Data& d = *s.standard;
+  w.key("handles").begin_object().key("control").number(std::uint64_t{d.control_handle});
+  w.key("transfer").number(std::uint64_t{d.transfer_handle}).key("from_discovery").boolean(d.from_discovery).end_object();
+  if (s.token) w.key("token").hex(*s.token).key("token_source").plain(source_name(*s.token_source));
+  w.key("transport").begin_object().key("dmtu").number(std::uint64_t{d.dmtu}).key("negotiated").boolean(d.negotiated);
+  w.end_object();
+  if (s.kind == miauth::Kind::register_session) {
+    if (d.protocol_version) w.key("protocol_version").number(std::uint64_t{*d.protocol_version});
+    if (d.io_capability) w.key("io_capability").hex(*d.io_capability);
+    if (d.previous_did) w.key("previous_did").text(*d.previous_did);
+    if (d.app_public) w.key("app_public_key").hex(*d.app_public).key("app_public_key_on_curve").boolean(*d.app_public_on_curve);
+    if (d.device_public)
+      w.key("device_public_key").hex(*d.device_public).key("device_public_key_on_curve").boolean(*d.device_public_on_curve);
+    if (d.did_ciphertext_len) w.key("did_ciphertext_length").number(std::uint64_t{d.did_ciphertext_len});
+    if (d.app_verdict) w.key("app_verdict").plain(stdauth::opcode_name(*d.app_verdict));
+  } else {
+    if (d.app_random) w.key("app_random").hex(*d.app_random);
+    if (d.dev_random) w.key("dev_random").hex(*d.dev_random);
+    if (d.dev_confirmation) {
+      w.key("dev_confirmation").hex(*d.dev_confirmation);
+      if (d.dev_confirmation_ok) w.key("dev_confirmation_ok").boolean(*d.dev_confirmation_ok);
+    }
+    if (d.app_confirmation) {
+      w.key("app_confirmation").hex(*d.app_confirmation);
+      if (d.app_confirmation_ok) w.key("app_confirmation_ok").boolean(*d.app_confirmation_ok);
+    }
+    if (d.keys) {
+      w.key("keys").begin_object().key("dev_key").hex(d.keys->dev_key).key("app_key").hex(d.keys->app_key);
+      w.key("dev_iv").hex(d.keys->dev_iv).key("app_iv").hex(d.keys->app_iv).end_object();
+    }
+  }
+  if (d.result) {
+    w.key("result").begin_object().key("code").number(std::uint64_t{*d.result});
+    w.key("name").plain(stdauth::opcode_name(*d.result)).key("frame").number(d.result_frame).end_object();
+  }
+  w.key("messages").begin_object().key("decrypted").number(std::uint64_t{d.messages.size() - d.mic_failures});
+  w.key("mic_failed").number(std::uint64_t{d.mic_failures}).key("undecrypted").number(std::uint64_t{d.undecrypted});
+  w.key("zero_frames").number(std::uint64_t{d.zero_frames}).key("not_kept").number(std::uint64_t{d.messages_dropped});
+  w.end_object();
+}
+
+void write_message(OutBuffer& out, const std::string& file_json, const Session& s, const stdauth::SessionMessage& m) {
+  JsonWriter w(out);
+  w.begin_object().key("type").plain("message").key("file").raw(file_json).key("device");
+  if (s.device) w.address(*s.device);
+  else w.null();
+  w.key("conn").number(std::uint64_t{s.conn});
+  if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
+  w.key("session").begin_array().number(s.first_frame).number(s.last_frame).end_array();
+  w.key("frames").begin_array();
+  for (auto f : m.frames) w.number(f);
+  w.end_array().key("from").plain(stdauth::sender_name(m.from)).key("channel").plain(stdauth::channel_name(m.channel));
+  w.key("handle").number(std::uint64_t{m.handle}).key("counter").number(std::uint64_t{m.counter});
+  w.key("wire").hex(m.wire).key("mic_ok").boolean(m.mic_ok);
+  if (m.channel == stdauth::MessageChannel::uart) w.key("checksum_ok").boolean(m.checksum_ok);
+  if (m.mic_ok) w.key("plaintext").hex(m.plaintext);
+  if (m.uart) {
+    const auto& u = *m.uart;
+    w.key("uart").begin_object().key("d").number(std::uint64_t{u.d});
+    if (*stdauth::uart_address_name(u.d)) w.key("d_name").plain(stdauth::uart_address_name(u.d));
+    w.key("t").number(std::uint64_t{u.t}).key("c").number(std::uint64_t{u.c}).key("data").hex(u.data);
+    if (printable(u.data)) w.key("text").text(std::string(u.data.begin(), u.data.end()));
+    w.key("tail").hex(u.tail).end_object();
+  }
+  w.end_object();
+  out.push_back('\n');
+}
+
+}  // namespace
+
 void write_session(OutBuffer& out, const std::string& file_json, const Session& s) {
   JsonWriter w(out);
   w.begin_object();
-  w.key("type").plain("session").key("file").raw(file_json).key("kind").plain(miauth::kind_name(s.kind));
+  w.key("type").plain("session").key("protocol").plain(miauth::protocol_name(s.protocol));
+  w.key("file").raw(file_json).key("kind").plain(miauth::kind_name(s.kind));
   w.key("device");
   if (s.device) w.address(*s.device);
   else w.null();
@@ -60,6 +139,9 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
   w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
   w.key("time").time(s.start_ns);
   w.key("status").plain(miauth::status_name(s.status)).key("end").plain(miauth::end_reason_name(s.end_reason));
+  if (s.standard) {
+    write_standard(w, s);
+  } else {
   w.key("handles").begin_object().key("event").number(std::uint64_t{s.event_handle});
   w.key("token").number(std::uint64_t{s.token_handle}).key("from_discovery").boolean(s.gatt_known).end_object();
   if (s.token) w.key("token").hex(*s.token).key("token_source").plain(source_name(*s.token_source));
@@ -89,12 +171,21 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
     }
     w.end_array();
   }
+  }
   w.key("steps").begin_array();
   for (const auto& r : s.steps) {
     w.begin_object().key("frame").number(r.frame).key("step").plain(miauth::step_name(r.step));
     w.key("handle").number(std::uint64_t{r.handle}).key("value").hex(r.value);
     if (!r.plaintext.empty()) w.key("plaintext").hex(r.plaintext);
     if (r.what != miauth::Protected::none) w.key("what").plain(miauth::protected_name(r.what));
+    if (r.step == Step::std_frame) {
+      const stdauth::Frame f = stdauth::parse_frame(r.value);
+      w.key("frame_kind").plain(stdauth::frame_kind_name(f.kind));
+      if (!r.message.empty())
+        w.key("message").hex(r.message).key("message_type").plain(stdauth::data_type_name(r.message_type));
+    }
+    if (r.counter) w.key("counter").number(std::uint64_t{*r.counter});
+    if (r.step == Step::std_session && stdauth::is_zero_frame(r.message)) w.key("zero_frame").boolean(true);
     w.end_object();
   }
   w.end_array().key("diagnostics").begin_array();
@@ -105,6 +196,8 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
   }
   w.end_array().end_object();
   out.push_back('\n');
+  if (s.standard)
+    for (const auto& m : s.standard->messages) write_message(out, file_json, s, m);
 }
 
 void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEvent& b) {
@@ -181,6 +274,7 @@ std::string explain_status(const Session& s) {
   using miauth::Status;
   switch (s.status) {
     case Status::verified:
+      if (s.standard) return "the device's confirmation (and the app's, when sent) check out with the token";
       return s.kind == miauth::Kind::register_session
                  ? std::string("token recovered from T1, confirmed by T2 and by the client's final write (") +
                        miauth::end_form_name(s.end_form) + ")"
@@ -189,9 +283,52 @@ std::string explain_status(const Session& s) {
     case Status::other_token: return "the client's response fits its token; the device never confirms";
     case Status::incomplete:
       return std::string("the session ends before it is complete (") + miauth::end_reason_name(s.end_reason) + ")";
-    case Status::no_token: return "no token to verify with: pass --token or --keys, or include the register capture";
+    case Status::no_token:
+      return s.standard ? "no token to verify with: pass --token or --keys (a standard register does not reveal it)"
+                        : "no token to verify with: pass --token or --keys, or include the register capture";
+    case Status::registered:
+      return "the device accepted the register; its token was agreed by ECDH and is not in the capture";
   }
   return "";
+}
+
+void print_standard(std::FILE* out, const Session& s) {
+  const stdauth::Data& d = *s.standard;
+  if (d.negotiated) std::fprintf(out, "      transport    DMTU %u (negotiated after 0xA4)\n", d.dmtu);
+  if (d.protocol_version)
+    std::fprintf(out, "      device info  protocol version %u, IO capability %s%s%s\n", *d.protocol_version,
+                 d.io_capability ? to_hex(*d.io_capability).c_str() : "?", d.previous_did ? ", previous DID " : "",
+                 d.previous_did ? quoted(ByteView(reinterpret_cast<const std::uint8_t*>(d.previous_did->data()),
+                                                  d.previous_did->size())).c_str()
+                                : "");
+  if (d.app_public)
+    std::fprintf(out, "      app key      %s (%s)\n", to_hex(*d.app_public).c_str(),
+                 *d.app_public_on_curve ? "on P-256" : "NOT on P-256");
+  if (d.device_public)
+    std::fprintf(out, "      device key   %s (%s)\n", to_hex(*d.device_public).c_str(),
+                 *d.device_public_on_curve ? "on P-256" : "NOT on P-256");
+  if (d.did_ciphertext_len) std::fprintf(out, "      device id    %zu bytes, encrypted\n", d.did_ciphertext_len);
+  if (d.keys)
+    std::fprintf(out, "      keys         dev %s app %s, iv dev %s app %s\n", to_hex(d.keys->dev_key).c_str(),
+                 to_hex(d.keys->app_key).c_str(), to_hex(d.keys->dev_iv).c_str(), to_hex(d.keys->app_iv).c_str());
+  if (d.result)
+    std::fprintf(out, "      result       0x%02x %s (frame %llu)\n", *d.result, stdauth::opcode_name(*d.result),
+                 static_cast<unsigned long long>(d.result_frame));
+  for (const auto& m : d.messages) {
+    std::string text = m.mic_ok ? to_hex(m.plaintext) : "MIC failed";
+    if (m.uart) {
+      char head[64];
+      std::snprintf(head, sizeof head, "D 0x%02x T 0x%02x c 0x%02x data ", m.uart->d, m.uart->t, m.uart->c);
+      text = head + (printable(m.uart->data) ? quoted(m.uart->data) : to_hex(m.uart->data));
+    }
+    std::fprintf(out, "      message      frame %llu  %s  %s  counter %u  %s\n",
+                 static_cast<unsigned long long>(m.frames.front()),
+                 m.from == stdauth::Sender::app ? "app -> device" : "device -> app", stdauth::channel_name(m.channel),
+                 m.counter, text.c_str());
+  }
+  if (d.messages_dropped || d.undecrypted || d.zero_frames)
+    std::fprintf(out, "      messages     %zu not kept, %zu not decrypted, %zu pre-login zero frames\n",
+                 d.messages_dropped, d.undecrypted, d.zero_frames);
 }
 
 }  // namespace
@@ -227,10 +364,11 @@ void print_sessions(std::FILE* out, const std::vector<Session>& batch) {
       std::fprintf(out, "    %-8s frames %llu-%llu  conn 0x%04x  %s\n", miauth::kind_name(s->kind),
                    static_cast<unsigned long long>(s->first_frame), static_cast<unsigned long long>(s->last_frame),
                    s->conn, miauth::status_name(s->status));
-      std::fprintf(out, "      %s\n", explain_status(*s).c_str());
+      std::fprintf(out, "      %s%s\n", explain_status(*s).c_str(), s->standard ? " [standard auth]" : "");
       if (s->token)
         std::fprintf(out, "      token        %s (%s)\n", to_hex(*s->token).c_str(), source_name(*s->token_source));
       if (s->session_key) std::fprintf(out, "      session key  %s\n", to_hex(*s->session_key).c_str());
+      if (s->standard) print_standard(out, *s);
       if (s->firmware) std::fprintf(out, "      firmware     %s\n", s->firmware->c_str());
       if (s->device_id) std::fprintf(out, "      device id    %s\n", s->device_id->c_str());
       if (s->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*s->beacon_key).c_str());

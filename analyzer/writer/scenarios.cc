@@ -3,6 +3,7 @@
 
 #include "miauth_scenario.h"
 #include "mibeacon_frames.h"
+#include "std_scenario.h"
 
 namespace fe95::writer {
 
@@ -347,6 +348,128 @@ void mibeacon_tour(Scenario& s) {
   s.advert(a, cat({ad_flags(0x06), ad_service_data16(0xfe95, {0x40, 0x20, 0x5b, 0x05, 0x0a, 0x0d, 0x10, 0x04, 0xe9})}));
 }
 
+// ---- standard auth (docs/STANDARD_AUTH.md) ----
+
+const BdAddr kScooter = *BdAddr::parse("E8:5D:86:0A:1B:2C");
+const BdAddr kNightLight = *BdAddr::parse("F8:24:41:C5:98:8B");
+// The §7 V7/V8 keys: the register agrees token 0cf5615003810d89c233a12a, the login proves it.
+Bytes unhex(std::string_view h) { return *parse_hex(h); }
+StdRegister std_register_v7() {
+  StdRegister r;
+  r.app_private = unhex("6b243de1b1cfee581130b070c635c8957ac56f0c2c3d40b1af8732d6cd6ec183");
+  r.device_private = unhex("555610d6677f6309a23af6188ca933a36e8cc7cf28791afa3cd809adfc75584e");
+  r.device_info = unhex("0100000000626c742e342e31386e35383236366b67673030");
+  r.did = "blt.4.18n58266kgg00";
+  return r;
+}
+const miauth::Token kStdToken{0x0c, 0xf5, 0x61, 0x50, 0x03, 0x81, 0x0d, 0x89, 0xc2, 0x33, 0xa1, 0x2a};
+StdLogin std_login_v8(const miauth::Token& app, std::optional<miauth::Token> device) {
+  StdLogin l;
+  l.app_token = app;
+  l.device_token = device;
+  l.app_random = {0xa8, 0x69, 0x97, 0x83, 0xc1, 0xf0, 0x3c, 0x7b, 0x73, 0xa0, 0x46, 0xcd, 0xb6, 0x13, 0xa9, 0xbf};
+  l.dev_random = {0x90, 0xfd, 0xec, 0x0e, 0xce, 0x05, 0x01, 0x6d, 0x7f, 0x11, 0x6b, 0x50, 0xfc, 0xa4, 0xb4, 0xbf};
+  return l;
+}
+StdStyle mi_home_style() {
+  StdStyle st;
+  st.mi_home = true;
+  st.dmtu = 242;
+  return st;
+}
+// Connects, optionally discovers, enables the notifications a client enables (§1), and for Mi
+// Home's style raises the ATT MTU for 244-byte values.
+void std_open(Scenario& s, const BdAddr& mac, const StdHandles& h, bool discovery, bool mi_home) {
+  s.connect(0x0040, mac);
+  if (mi_home) s.mtu_exchange(0x0040, 247, 247);
+  if (discovery) s.discover(0x0040, std_gatt(h), mi_home ? 247 : 23);
+  s.write_req(0x0040, static_cast<std::uint16_t>(h.transfer + 1), {0x01, 0x00});
+  s.write_req(0x0040, static_cast<std::uint16_t>(h.control + 1), {0x01, 0x00});
+  s.write_req(0x0040, static_cast<std::uint16_t>(h.nus_notify + 1), {0x01, 0x00});
+}
+
+// A third-party client (miauth style: write requests, 4-byte opcodes, commands and fragments,
+// DMTU 18) registers a scooter: the token comes from ECDH and is not in the capture.
+void std_register_thirdparty(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kScooter, h, true, false);
+  play(s, 0x0040, std_register(h, StdStyle{}, std_register_v7()), true);
+  s.disconnect(0x0040);
+}
+
+// Mi Home registers a night light: 0xA4 negotiation to DMTU 242, 1-byte opcodes, singles.
+void std_register_mihome(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kNightLight, h, true, true);
+  play(s, 0x0040, std_register(h, mi_home_style(), std_register_v7()));
+  s.disconnect(0x0040);
+}
+
+// Mi Home logs in to the night light and exchanges mi_session blobs on the stdio service.
+void std_login_mihome(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kNightLight, h, true, true);
+  std::optional<stdauth::SessionKeys> k;
+  play(s, 0x0040, std_login(h, mi_home_style(), std_login_v8(kStdToken, kStdToken), &k));
+  play(s, 0x0040, std_stdio(h, *k, stdauth::Sender::app, 0, unhex("0102030405")));
+  play(s, 0x0040, std_stdio(h, *k, stdauth::Sender::device, 1, unhex("0102030405")));
+  s.disconnect(0x0040);
+}
+
+// A third-party client logs in to a scooter (no discovery, DMTU 18): the scooter's pre-login zero
+// frames on the NUS interleave with the login; the app asks for fragment 2 of the device's
+// confirmation again; then the serial number is read over the encrypted UART, both ways.
+void std_scooter(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kScooter, h, false, false);
+  StdStyle st;
+  st.lose_fragment = true;
+  std::optional<stdauth::SessionKeys> k;
+  StdPdus login = std_login(h, st, std_login_v8(kStdToken, kStdToken), &k);
+  // Zero frames after the start and after the app's random (as in the logs of §8).
+  const StdPdus z1 = std_uart_zero_frame(h, 0x06), z2 = std_uart_zero_frame(h, 0x22);
+  login.insert(login.begin() + 1, z1.begin(), z1.end());
+  login.insert(login.begin() + 10, z2.begin(), z2.end());
+  play(s, 0x0040, login, true);
+  play(s, 0x0040, std_uart(h, *k, stdauth::Sender::app, 0, unhex("2001100e")), true);
+  const std::string serial = "25700/00001337";
+  Bytes reply{0x23, 0x01, 0x10};
+  reply.insert(reply.end(), serial.begin(), serial.end());
+  play(s, 0x0040, std_uart(h, *k, stdauth::Sender::device, 1, reply, {0xcd, 0x65, 0xc3, 0x22}));
+  play(s, 0x0040, std_uart(h, *k, stdauth::Sender::app, 1, unhex("20011a02")), true);  // firmware version
+  play(s, 0x0040, std_uart(h, *k, stdauth::Sender::device, 2, unhex("2301 1a 1501"), {0x01, 0x02, 0x03, 0x04}));
+  s.disconnect(0x0040);
+}
+
+// The app holds 00112233445566778899aabb, the scooter 0cf56150...: the app checks the device's
+// confirmation and gives up (Mi Home, miauth).
+void std_login_wrong_token(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kScooter, h, true, false);
+  play(s, 0x0040, std_login(h, StdStyle{}, std_login_v8(kOtherToken, kStdToken)), true);
+  s.advance_us(2000000);
+  s.disconnect(0x0040);
+}
+
+// The same, by a client that does not check the device (dentra's ESPHome): it sends its
+// confirmation anyway and the device answers 0x23.
+void std_login_device_other_token(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kScooter, h, true, false);
+  StdLogin l = std_login_v8(kOtherToken, kStdToken);
+  l.app_checks_device = false;
+  play(s, 0x0040, std_login(h, StdStyle{}, l), true);
+  s.disconnect(0x0040);
+}
+
+// A login on a device that holds no token: it answers 0xE0.
+void std_login_not_registered(Scenario& s) {
+  const StdHandles h;
+  std_open(s, kScooter, h, true, false);
+  play(s, 0x0040, std_login(h, StdStyle{}, std_login_v8(kStdToken, std::nullopt)), true);
+  s.disconnect(0x0040);
+}
+
 }  // namespace
 
 const std::vector<NamedScenario>& scenarios() {
@@ -390,6 +513,21 @@ const std::vector<NamedScenario>& scenarios() {
        register_mibeacon, {Format::btsnoop_h4}},
       {"mibeacon-tour", "MiBeacon v2-v5, plain and encrypted, legacy and extended reports, malformed frames",
        mibeacon_tour, {Format::btsnoop_h4, Format::pcapng_phdr}},
+      {"std-register-thirdparty", "standard auth: a third-party client registers a scooter (ECDH, DMTU 18)",
+       std_register_thirdparty, {Format::btsnoop_h4}},
+      {"std-register-mihome", "standard auth: Mi Home registers a night light (0xA4, DMTU 242, singles)",
+       std_register_mihome, {Format::btsnoop_h4}},
+      {"std-login-mihome", "standard auth: Mi Home logs in to the night light, stdio blobs (token 0cf5615003810d89c233a12a)",
+       std_login_mihome, {Format::btsnoop_h4}, 3600},
+      {"std-scooter", "standard auth: a scooter login with zero frames and a resent fragment, then the encrypted "
+                      "UART (token 0cf5615003810d89c233a12a)",
+       std_scooter, {Format::btsnoop_h4, Format::pcapng_phdr}, 3600},
+      {"std-login-wrong-token", "standard auth: the app holds 00112233445566778899aabb and gives up",
+       std_login_wrong_token, {Format::btsnoop_h4}, 7200},
+      {"std-login-device-other-token", "standard auth: the app holds another token and goes on; the device answers 0x23",
+       std_login_device_other_token, {Format::btsnoop_h4}, 7200},
+      {"std-login-not-registered", "standard auth: a login on a device with no token (0xE0)", std_login_not_registered,
+       {Format::btsnoop_h4}, 7200},
   };
   return list;
 }

@@ -16,6 +16,7 @@ using nlohmann::json;
 
 constexpr const char* kKettleToken = "015ccba8800abdc12eb8ed82";
 constexpr const char* kOtherToken = "00112233445566778899aabb";
+constexpr const char* kStdToken = "0cf5615003810d89c233a12a";  // docs/STANDARD_AUTH.md §7 V7/V8
 
 struct Case {
   const char* name;     // golden file name
@@ -52,6 +53,17 @@ const std::vector<Case>& cases() {
        {"--bindkey", "C4:7C:8D:6B:00:01=000102030405060708090a0b0c0d0e0f", "--bindkey",
         "C4:7C:8D:6A:12:34=112233445566778899aabbcc"}},
       {"mibeacon-tour-pcapng", "mibeacon-tour-pcapng.pcapng", {}},
+      {"std-register-thirdparty", "std-register-thirdparty.btsnoop", {}},
+      {"std-register-mihome", "std-register-mihome.btsnoop", {}},
+      {"std-login-mihome", "std-login-mihome.btsnoop", {"--token", kStdToken}},
+      {"std-scooter-token", "std-scooter.btsnoop", {"--token", kStdToken}},
+      {"std-scooter-wrong-token", "std-scooter.btsnoop", {"--token", kOtherToken}},
+      {"std-scooter-no-token", "std-scooter.btsnoop", {}},
+      {"std-scooter-pcapng", "std-scooter-pcapng.pcapng", {"--token", kStdToken}},
+      {"std-login-wrong-token", "std-login-wrong-token.btsnoop", {"--token", kOtherToken}},
+      {"std-login-device-other-token", "std-login-device-other-token.btsnoop", {"--token", kOtherToken}},
+      {"std-login-app-other-token", "std-login-device-other-token.btsnoop", {"--token", kStdToken}},
+      {"std-login-not-registered", "std-login-not-registered.btsnoop", {"--token", kStdToken}},
   };
   return c;
 }

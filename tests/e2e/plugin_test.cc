@@ -488,14 +488,19 @@ const std::set<std::string> kDerived = {
     "miauth.bond", "miauth.diagnostic", "miauth.diagnostic.frame", "mibeacon.model", "mibeacon.status",
     "mibeacon.reason", "mibeacon.retransmission", "mibeacon.object.name",
     // A response (read response, write response) names no handle: the handle of its request.
-    "miauth.handle"};
+    "miauth.handle",
+    // Standard auth: what the session machine derived (keys, status, reassembled messages).
+    "miauth.protocol", "miauth.std.status", "miauth.std.message", "miauth.std.data_type", "miauth.std.counter",
+    "miauth.std.dev_key", "miauth.std.app_key", "miauth.std.dev_iv", "miauth.std.app_iv", "miauth.std.zero_frame"};
 
 // The keys that make every shipped capture decrypt what it can: the kettle token, the mibeacon-tour
 // bind key and legacy beacon key.
 std::vector<std::string> all_keys() {
   return {"-o", std::string("miauth.token:") + kKettleToken, "-o",
           "uat:miauth_keys:\"C4:7C:8D:6B:00:01\",\"\",\"\",\"\",\"000102030405060708090a0b0c0d0e0f\"", "-o",
-          "uat:miauth_keys:\"C4:7C:8D:6A:12:34\",\"\",\"\",\"112233445566778899aabbcc\",\"\""};
+          "uat:miauth_keys:\"C4:7C:8D:6A:12:34\",\"\",\"\",\"112233445566778899aabbcc\",\"\"", "-o",
+          "uat:miauth_keys:\"E8:5D:86:0A:1B:2C\",\"\",\"0cf5615003810d89c233a12a\",\"\",\"\"", "-o",
+          "uat:miauth_keys:\"F8:24:41:C5:98:8B\",\"\",\"0cf5615003810d89c233a12a\",\"\",\"\""};
 }
 
 // tshark's summary lines as tab-separated No., Protocol and Info: the columns as the packet list
@@ -666,7 +671,8 @@ TEST_F(Plugin, EveryReadmeFieldFiltersWithEqualsAndContains) {
   // value of each field, one tshark run per capture.
   const std::vector<std::string> captures{"register-then-login.btsnoop", "register-then-wrong-login.btsnoop",
                                           "mibeacon-tour.btsnoop",       "register-mibeacon.btsnoop",
-                                          "wifi-setup.btsnoop",          "mistake-mac-order.btsnoop"};
+                                          "wifi-setup.btsnoop",          "mistake-mac-order.btsnoop",
+                                          "std-scooter.btsnoop",         "std-register-mihome.btsnoop"};
   std::map<std::string, std::pair<std::string, std::string>> found;  // field -> (capture, value)
   for (const auto& c : captures) {
     std::vector<std::string> args{"-r", dir_ + "/" + c, "-T", "fields", "-E", "occurrence=f"};

@@ -174,6 +174,12 @@ const std::map<std::string, Expected>& expected_exemptions() {
       {"register-then-wrong-login.btsnoop", {2, 0}},
       {"two-adapters-same-handle.btsnoop", {2, 0}},
       {"wifi-setup.btsnoop", {1, 0}},
+      {"std-login-device-other-token.btsnoop", {3, 0}},
+      {"std-login-mihome.btsnoop", {3, 0}},
+      {"std-login-not-registered.btsnoop", {3, 0}},
+      {"std-login-wrong-token.btsnoop", {3, 0}},
+      {"std-register-mihome.btsnoop", {3, 0}},
+      {"std-register-thirdparty.btsnoop", {3, 0}},
       // ../shared/captures/public (SOURCES.md)
       {"blefun-multiconn/btsnoop_hci.log", {16, 0}},
       {"ix7trackerpro-mibeacon/btsnoop_hci.log", {973, 0}},

@@ -19,6 +19,7 @@ private:
 
 miauth::Role role_of(const AttEvent& ev) {
   if (!ev.attribute) return miauth::Role::unknown;
+  if (ev.attribute->uuid.len == 16) return miauth::role_of_uuid128(ev.attribute->uuid.le);
   if (ev.attribute->uuid.len != 2) return miauth::Role::other;
   return miauth::role_of(ev.service && ev.service->uuid.len == 2 ? ev.service->uuid.u16() : 0,
                          ev.attribute->uuid.u16());
@@ -52,11 +53,13 @@ void Analysis::on_att(const AttEvent& ev) {
       .discovery = &discovery,
   };
   tracker_.on_att(in);
+  standard_.on_att(in);
 }
 
 void Analysis::on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason) {
   frame_ = rec.frame;
   tracker_.on_link_end(rec.ts_ns, c.serial, end_reason(reason));
+  standard_.on_link_end(rec.ts_ns, c.serial, end_reason(reason));
 }
 
 void Analysis::report_eviction(const Record& rec, Code code, std::size_t cap, const BdAddr& first) {

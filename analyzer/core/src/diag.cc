@@ -56,6 +56,38 @@ constexpr CodeInfo kCodes[] = {
     {Code::token_mismatch, Layer::miauth, "token_mismatch", error, "no candidate token explains the client's response"},
     {Code::confirmation_mismatch, Layer::miauth, "confirmation_mismatch", error,
      "the response fits the token but the device's confirmation does not"},
+    {Code::std_malformed_frame, Layer::stdauth, "std.malformed_frame", warning,
+     "a value on the transfer channel (0x0019) that is no rxfer frame"},
+    {Code::std_command_during_transfer, Layer::stdauth, "std.command_during_transfer", warning,
+     "a new transfer command while another transfer is unfinished (one at a time)"},
+    {Code::std_transfer_too_long, Layer::stdauth, "std.transfer_too_long", warning,
+     "a transfer command announcing no fragment or more than fe95 follows: the transfer is ignored"},
+    {Code::std_unexpected_fragment, Layer::stdauth, "std.unexpected_fragment", warning,
+     "a data fragment outside any transfer of its sender, or past the announced count"},
+    {Code::std_lost_loop, Layer::stdauth, "std.lost_loop", warning,
+     "a receiver asked for lost fragments again and again: the transfer is given up"},
+    {Code::std_unfinished_transfer, Layer::stdauth, "std.unfinished_transfer", warning,
+     "the session ended with a transfer missing fragments"},
+    {Code::std_secure_auth, Layer::stdauth, "std.secure_auth", note,
+     "secure auth on 0x0016 (Mijia secure chip): same framing, not decodable"},
+    {Code::std_public_key_off_curve, Layer::stdauth, "std.public_key_off_curve", error,
+     "a register public key that is not a point of P-256"},
+    {Code::std_token_not_in_capture, Layer::stdauth, "std.token_not_in_capture", note,
+     "a standard-auth register agrees its token by ECDH: it cannot be recovered from a capture"},
+    {Code::std_register_rejected, Layer::stdauth, "std.register_rejected", warning,
+     "the device refused the register (failed, or already registered)"},
+    {Code::std_not_registered, Layer::stdauth, "std.not_registered", error,
+     "a login on a device that holds no token (0xE0)"},
+    {Code::std_login_rejected, Layer::stdauth, "std.login_rejected", error, "the device refused the login"},
+    {Code::std_device_holds_other_token, Layer::stdauth, "std.device_holds_other_token", error,
+     "the app's confirmation fits a candidate token, the device's does not: the device holds another token"},
+    {Code::std_app_used_other_token, Layer::stdauth, "std.app_used_other_token", error,
+     "the device's confirmation fits the token, the app's does not: the app used another token"},
+    {Code::std_no_candidate, Layer::stdauth, "std.no_candidate", error,
+     "no candidate token explains the device's (or the app's) confirmation"},
+    {Code::session_mic_failed, Layer::stdauth, "session.mic_failed", warning,
+     "an encrypted session message whose MIC does not verify under the login's keys"},
+    {Code::uart_checksum, Layer::stdauth, "uart.checksum", warning, "a scooter 55 AB frame whose checksum is wrong"},
 };
 
 }  // namespace
@@ -72,7 +104,7 @@ const char* severity_name(Severity s) {
 std::span<const CodeInfo> all_codes() { return kCodes; }
 
 const CodeInfo& code_info(Code c) {
-  static_assert(std::size(kCodes) == static_cast<std::size_t>(Code::confirmation_mismatch) + 1,
+  static_assert(std::size(kCodes) == static_cast<std::size_t>(Code::uart_checksum) + 1,
                 "one table row per code");
   return kCodes[static_cast<std::size_t>(c)];
 }

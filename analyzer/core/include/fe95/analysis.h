@@ -15,6 +15,7 @@
 #include "fe95/miauth/session.h"
 #include "fe95/mibeacon.h"
 #include "fe95/stack.h"
+#include "fe95/stdauth/tracker.h"
 
 namespace fe95 {
 
@@ -38,7 +39,8 @@ public:
   // least recently seen is forgotten (its next advert cannot be called a retransmission).
   static constexpr std::size_t kMaxBeaconDevices = 4096;
 
-  Analysis(KeyStore& keys, AnalysisSink& sink) : keys_(keys), sink_(sink), tracker_(keys, *this) {}
+  Analysis(KeyStore& keys, AnalysisSink& sink)
+      : keys_(keys), sink_(sink), tracker_(keys, *this), standard_(keys, *this) {}
   void on_att(const AttEvent& ev) override;
   void on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason) override;
   void on_advert(const Record& rec, const hci::AdvReport& r) override;
@@ -60,7 +62,8 @@ private:
   };
   KeyStore& keys_;
   AnalysisSink& sink_;
-  miauth::Tracker tracker_;
+  miauth::Tracker tracker_;     // legacy (0x0001)
+  stdauth::Tracker standard_;   // standard auth (0x0010 + 0x0019)
   std::uint64_t frame_ = 0;  // the record being processed (learned-key evictions report it)
   LruMap<Last> last_{kMaxBeaconDevices};  // by device
   bool keys_cap_reported_ = false, beacon_cap_reported_ = false;

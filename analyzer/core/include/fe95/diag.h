@@ -20,7 +20,7 @@ const char* severity_name(Severity s);
 
 // Where a code comes from: a layer below the sessions (capture, HCI, L2CAP, ATT/GATT), the
 // analysis' own caps, or the Mi auth session machine (a finding about one session).
-enum class Layer : std::uint8_t { capture, hci, l2cap, att, analysis, miauth };
+enum class Layer : std::uint8_t { capture, hci, l2cap, att, analysis, miauth, stdauth };
 
 enum class Code : std::uint8_t {
   // capture
@@ -38,6 +38,11 @@ enum class Code : std::uint8_t {
   draft_byte_order, draft_login_key, client_mac_order, client_product_id, wrong_product_id,
   device_holds_other_token, cut_by_disconnect, long_login_notification, no_device_address, t2_unverified,
   register_end_mismatch, plain_register_end, token_mismatch, confirmation_mismatch,
+  // standard auth (0x0010 + 0x0019) findings, one session each
+  std_malformed_frame, std_command_during_transfer, std_transfer_too_long, std_unexpected_fragment, std_lost_loop,
+  std_unfinished_transfer, std_secure_auth, std_public_key_off_curve, std_token_not_in_capture, std_register_rejected,
+  std_not_registered, std_login_rejected, std_device_holds_other_token, std_app_used_other_token, std_no_candidate,
+  session_mic_failed, uart_checksum,
 };
 
 struct CodeInfo {

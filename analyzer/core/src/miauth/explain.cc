@@ -16,6 +16,28 @@ std::string hex_or_unknown(const std::optional<Token>& t) { return t ? to_hex(*t
 
 std::string describe(const Finding& f) {
   switch (f.code) {
+    case Code::std_token_not_in_capture:
+      return "the register agreed its token by ECDH (P-256): the capture holds only the two public keys, so the "
+             "token cannot be recovered from it; take the device's 12-byte token from the Xiaomi cloud (the BLE "
+             "device's token) or from the client that registered it to verify the next login";
+    case Code::std_not_registered:
+      return "the device answered 0xE0 (not registered): it holds no token, so no login can succeed until it is "
+             "registered";
+    case Code::std_app_used_other_token:
+      return "the device's confirmation fits token " + hex_or_unknown(f.token) +
+             ", the app's confirmation does not: the app computed with another token";
+    case Code::std_device_holds_other_token:
+      return "the app's confirmation fits token " + hex_or_unknown(f.token) +
+             ", the device's confirmation does not: the device holds another token (re-registered, or another "
+             "device)";
+    case Code::std_no_candidate:
+      return "none of the " + std::to_string(f.count) + " candidate token" + (f.count == 1 ? "" : "s") +
+             " explains the device's confirmation: the device holds a token that was not given";
+    case Code::std_malformed_frame: case Code::std_command_during_transfer: case Code::std_transfer_too_long:
+    case Code::std_unexpected_fragment: case Code::std_lost_loop: case Code::std_unfinished_transfer:
+    case Code::std_secure_auth: case Code::std_public_key_off_curve: case Code::std_register_rejected:
+    case Code::std_login_rejected: case Code::session_mic_failed: case Code::uart_checksum:
+      return f.detail.empty() ? code_info(f.code).meaning : f.detail;
     case Code::draft_byte_order:
       return "session start written in the 2019 draft's byte order (" + to_hex(f.value) + " instead of " +
              to_hex(f.kind == Kind::register_session ? ByteView(kRegisterStart) : ByteView(kLoginStart)) +

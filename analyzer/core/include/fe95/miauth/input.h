@@ -25,9 +25,18 @@ enum class Role : std::uint8_t {
   event,       // 0x0010: session starts and the bond result
   device_id,   // 0x0013: device id, rc4(token, .)
   beacon_key,  // 0x0014: the MiBeacon key, rc4(token, .)
+  // Standard auth (docs/STANDARD_AUTH.md §1); 0x0010 (event) is its control point too.
+  std_transfer,  // 0x0019: the rxfer transfer channel
+  secure_auth,   // 0x0016: secure auth (same framing, not decodable)
+  nus_write,     // Nordic UART 6e400002: the app's writes (scooter 55 AB frames)
+  nus_notify,    // Nordic UART 6e400003: the device's notifications
+  stdio_write,   // stdio ...0101: the app's mi_session blobs
+  stdio_notify,  // stdio ...0102: the device's mi_session blobs
 };
 // The role of characteristic `uuid16` in service `service16` (0 when either is unknown).
 Role role_of(std::uint16_t service16, std::uint16_t uuid16);
+// The role of a 128-bit characteristic UUID (little-endian, as on the wire): NUS and stdio.
+Role role_of_uuid128(const std::uint8_t (&le)[16]);
 
 // Where a link is, as reported with its sessions: which controller, which connection handle. (Its
 // identity is Input::link: a handle reused by a new connection, or in another file or interface,

@@ -21,16 +21,22 @@
 #include "fe95/keys.h"
 #include "fe95/miauth/crypto.h"
 #include "fe95/miauth/input.h"
+#include "fe95/stdauth/data.h"
 
 namespace fe95::miauth {
 
 enum class Kind : std::uint8_t { register_session, login_session };
+// Legacy: the RC4 handshake on 0x0001 (docs/PROTOCOL.md). Standard: 0x0010 + 0x0019, ECDH register,
+// HMAC login, AES-CCM session (docs/STANDARD_AUTH.md).
+enum class Protocol : std::uint8_t { legacy, standard };
+const char* protocol_name(Protocol p);
 enum class Status : std::uint8_t {
   verified,      // every step checks out
   failed,        // the traffic contradicts the token (or the client broke the protocol)
   other_token,   // login: the client's response fits its token, the device never confirms
   incomplete,    // the capture or the connection ends first
   no_token,      // login: no candidate token to verify with
+  registered,    // standard register: the device accepted (the token, from ECDH, is not in the capture)
 };
 const char* kind_name(Kind k);
 const char* status_name(Status s);
@@ -38,6 +44,9 @@ const char* status_name(Status s);
 enum class Step : std::uint8_t {
   register_start, t1, t2, register_end, login_start, challenge, response, confirmation, bond_result,
   encrypted_read, encrypted_write, product_id_read,
+  // Standard auth: an opcode written to 0x0010, the device's result there, a frame on 0x0019 (or
+  // 0x0016), a piece of an encrypted session message (NUS or stdio).
+  std_opcode, std_result, std_frame, std_session,
 };
 const char* step_name(Step s);
 
@@ -71,6 +80,7 @@ struct Finding {
   std::int64_t ms = 0;                 // cut_by_disconnect: the link's life before the drop
   bool since_connection = false;       // cut_by_disconnect: ms counted from the connection (else from the start)
   Kind kind = Kind::register_session;  // draft_byte_order: which start
+  std::string detail;                  // standard auth: what the transport or the session saw, in words
 };
 
 // One sentence a person understands, for any front end (no command-line flags in it).
@@ -85,6 +95,11 @@ struct StepRecord {
   Bytes plaintext;  // empty where it could not be decrypted (yet)
   Protected what = Protected::none;  // for encrypted reads/writes
   bool tried = false;  // decryption attempted with the session's current token
+  // Standard auth: the message this frame completed (type: §3.2 data type), and for session
+  // messages the rebuilt counter (plaintext then holds the decrypted message).
+  Bytes message;
+  std::uint8_t message_type = 0;
+  std::optional<std::uint32_t> counter;
 };
 
 struct WifiRecord {
@@ -97,6 +112,7 @@ struct WifiRecord {
 };
 
 struct Session {
+  Protocol protocol = Protocol::legacy;
   Kind kind = Kind::register_session;
   std::uint16_t adapter = 0;
   std::uint16_t conn = 0;
@@ -141,6 +157,8 @@ struct Session {
   // plaintext after auth (docs/PROTOCOL.md §2), is not collected again.
   std::vector<std::uint16_t> plain_handles;
   std::size_t resolved_steps = 0;  // token-channel steps seen when the session was last resolved
+
+  std::optional<stdauth::Data> standard;  // protocol standard only
 };
 
 // A key the traffic proved, for the key store's owner: a verified register's token (with its
@@ -165,6 +183,8 @@ public:
   // The session's final record, once, when it ends.
   virtual void on_session(const Session&) = 0;
   virtual void on_learned(const Learned&) {}
+  // Something about a link that belongs to no session (secure auth on 0x0016).
+  virtual void on_diagnostic(const Diagnostic&) {}
 };
 
 class Tracker {

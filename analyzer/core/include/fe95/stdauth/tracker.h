@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// The standard-auth session machine (docs/STANDARD_AUTH.md): the second state machine on the ATT
+// event stream, beside the legacy one (fe95::miauth::Tracker). It consumes the same Input, emits
+// the same events (miauth::Sink: steps, findings, sessions, learned tokens) with sessions of
+// protocol `standard`, reads the key store and never writes it.
+//
+// Per link: opcodes on the control point 0x0010 start register and login sessions; the transfer
+// channel 0x0019 (found by discovery or by its framing) is reassembled into messages; a login is
+// verified against every candidate token; after a verified login the session's messages on the
+// Nordic UART (scooter 55 AB frames) and the stdio service (mi_session blobs) are decrypted.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <unordered_map>
+
+#include "fe95/keys.h"
+#include "fe95/miauth/session.h"
+#include "fe95/stdauth/transport.h"
+
+namespace fe95::stdauth {
+
+class Tracker {
+public:
+  // Steps kept per session (every step is still reported to the sink), findings per session.
+  static constexpr std::size_t kMaxSteps = 2048;
+  static constexpr std::size_t kMaxFindings = 64;
+
+  Tracker(const KeyStore& keys, miauth::Sink& sink) : keys_(keys), sink_(sink) {}
+  void on_att(const miauth::Input& in);
+  void on_link_end(std::int64_t ts_ns, std::uint64_t link, miauth::EndReason why);
+
+private:
+  struct Uart {
+    Bytes buf;
+    std::vector<std::uint64_t> frames;
+  };
+  struct Link {
+    std::optional<miauth::Session> session;
+    Channel channel;
+    std::uint16_t control = 0, transfer = 0;
+    bool transfer_from_discovery = false;
+    std::optional<std::uint32_t> last_counter[2];  // by Sender
+    Uart uart[2];                                  // by Sender
+    std::uint16_t nus[2] = {0, 0};                 // the UART handle, by Sender
+    bool secure_reported = false;
+  };
+
+  void start(Link& l, const miauth::Input& in, miauth::Kind kind);
+  void finish(Link& l, miauth::EndReason why);
+  void conclude(Link& l, miauth::Session& s);
+  void on_transfer(Link& l, const miauth::Input& in, Sender from);
+  void on_message(Link& l, miauth::Session& s, const Message& m, const miauth::Input& in);
+  void on_uart(Link& l, const miauth::Input& in, Sender from);
+  void uart_frame(Link& l, miauth::Session& s, Sender from, ByteView frame, std::vector<std::uint64_t> frames,
+                  const miauth::Input& in);
+  bool on_stdio(Link& l, const miauth::Input& in, Sender from, bool known);
+  void resolve_login(miauth::Session& s);
+  miauth::StepRecord& add_step(miauth::Session& s, const miauth::Input& in, miauth::Step step);
+  void emit_step(miauth::Session& s);
+  void add_finding(miauth::Session& s, miauth::Finding f);
+  void add_message(miauth::Session& s, SessionMessage m);
+
+  const KeyStore& keys_;
+  miauth::Sink& sink_;
+  std::unordered_map<std::uint64_t, Link> links_;  // by Input::link; erased at the link's end
+  miauth::StepRecord overflow_;                    // the step reported when a session's list is full
+  bool step_stored_ = true;
+};
+
+}  // namespace fe95::stdauth
