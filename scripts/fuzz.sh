@@ -8,10 +8,10 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 secs=${1:-60}
 cmake --preset fuzz >/dev/null
 cmake --build build-fuzz -j"$(nproc)"
-declare -A seeds=([capture]=captures [pipeline]=captures [hci]=tests/fuzz/corpus/hci [session]=tests/fuzz/corpus/session
+declare -A seeds=([capture]=captures [pipeline]=captures [hci]=tests/fuzz/corpus/hci [session]=tests/fuzz/corpus/session [stdauth]=tests/fuzz/corpus/stdauth
                   [mibeacon]=tests/fuzz/corpus/mibeacon [keys]=tests/fuzz/corpus/keys)
 status=0
-for t in capture pipeline hci session mibeacon keys; do
+for t in capture pipeline hci session stdauth mibeacon keys; do
   work=build-fuzz/corpus/$t art=build-fuzz/artifacts/$t
   mkdir -p "$work" "$art"
   regressions=()
