@@ -313,8 +313,6 @@ struct Pdu {
 // the decrypted session message; returns the Info phrase.
 std::string show_standard(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t, const StepView& v, tvbuff_t* vt,
                           int vat, int vlen) {
-  (void)pinfo;
-  (void)frame_tvb;
   derived(proto_tree_add_string(t, hf_miauth_protocol, nullptr, 0, 0, "standard"));
   std::string phrase;
   if ((v.step == Step::std_opcode || v.step == Step::std_result) && !v.value.empty()) {
@@ -336,8 +334,12 @@ std::string show_standard(packet_info* pinfo, tvbuff_t* frame_tvb, proto_tree* t
       phrase += std::string(" ") + stdauth::ack_name(f.sub);
     }
     if (!v.message.empty()) {
-      derived(proto_tree_add_bytes_with_length(t, hf_std_message, nullptr, 0, 0, v.message.data(),
-                                               static_cast<gint>(v.message.size())));
+      // The reassembled message: a data source of its own ("Reassembled MiAuth", a bytes tab).
+      const auto n = static_cast<guint>(v.message.size());
+      auto* copy = static_cast<guint8*>(wmem_memdup(pinfo->pool, v.message.data(), n));
+      tvbuff_t* mtvb = tvb_new_child_real_data(frame_tvb, copy, n, static_cast<gint>(n));
+      add_new_data_source(pinfo, mtvb, "Reassembled MiAuth");
+      proto_tree_add_item(t, hf_std_message, mtvb, 0, static_cast<int>(n), ENC_NA);
       derived(proto_tree_add_string(t, hf_std_data_type, nullptr, 0, 0, stdauth::data_type_name(v.message_type)));
       phrase += std::string(", ") + stdauth::data_type_name(v.message_type) + " complete";
     }
@@ -605,7 +607,7 @@ void register_miauth() {
       {&hf_std_frame_type, {"Frame type", "miauth.std.frame_type", FT_STRING, BASE_NONE, nullptr, 0, "the rxfer frame on 0x0019: command, ack, single, single_ack, link_ask, link_ack, data, malformed", HFILL}},
       {&hf_std_sequence, {"Sequence", "miauth.std.sequence", FT_UINT16, BASE_DEC, nullptr, 0, "a data fragment's number", HFILL}},
       {&hf_std_data_type, {"Data type", "miauth.std.data_type", FT_STRING, BASE_NONE, nullptr, 0, "what a command, single or completed message carries: app_random, dev_confirmation, ecc_pubkey, ...", HFILL}},
-      {&hf_std_message, {"Message", "miauth.std.message", FT_BYTES, BASE_NONE, nullptr, 0, "the message this frame completed, reassembled", HFILL}},
+      {&hf_std_message, {"Message", "miauth.std.message", FT_BYTES, BASE_NONE, nullptr, 0, "the message this frame completed, reassembled (the Reassembled MiAuth bytes)", HFILL}},
       {&hf_std_counter, {"Counter", "miauth.std.counter", FT_UINT32, BASE_DEC, nullptr, 0, "a decrypted session message's counter (32 bits, rebuilt)", HFILL}},
       {&hf_std_status, {"Status", "miauth.std.status", FT_STRING, BASE_NONE, nullptr, 0, "a standard-auth session's status where definite: verified, failed, no_token, registered", HFILL}},
       {&hf_std_dev_key, {"Device key", "miauth.std.dev_key", FT_STRING, BASE_NONE, nullptr, 0, "the login's device-to-app AES key (derived)", HFILL}},

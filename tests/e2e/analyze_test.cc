@@ -323,6 +323,29 @@ TEST(Verify, ExitCodes) {
   EXPECT_EQ(run({FE95_BINARY, "verify", broken, "--token", kKettleToken}).exit_code, 2);  // unusable input
 }
 
+// Standard auth in CI: a login passes or fails exactly as a legacy one; a standard register is
+// shown, not judged (ECDH: the token is not in the capture).
+TEST(Verify, StandardAuthExitCodes) {
+  const std::string scooter = captures("std-scooter.btsnoop");
+  auto ok = run({FE95_BINARY, "verify", scooter, "--token", kStdToken});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out;
+  EXPECT_NE(ok.out.find("PASS " + scooter + " frames 10-53 E8:5D:86:0A:1B:2C login\n"), std::string::npos) << ok.out;
+  auto bad = run({FE95_BINARY, "verify", scooter, "--token", kOtherToken});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out;
+  EXPECT_NE(bad.out.find(" login failed (std.no_candidate)\n"), std::string::npos) << bad.out;
+  auto other = run({FE95_BINARY, "verify", captures("std-login-device-other-token.btsnoop"), "--token", kOtherToken});
+  EXPECT_EQ(other.exit_code, 1);
+  EXPECT_NE(other.out.find("(std.device_holds_other_token)"), std::string::npos) << other.out;
+  auto unregistered = run({FE95_BINARY, "verify", captures("std-login-not-registered.btsnoop"), "--token", kStdToken});
+  EXPECT_EQ(unregistered.exit_code, 1);
+  EXPECT_NE(unregistered.out.find("(std.not_registered)"), std::string::npos) << unregistered.out;
+  EXPECT_EQ(run({FE95_BINARY, "verify", scooter}).exit_code, 2);  // no token
+  auto reg = run({FE95_BINARY, "verify", captures("std-register-thirdparty.btsnoop"), scooter, "--token", kStdToken});
+  EXPECT_EQ(reg.exit_code, 0) << reg.out;
+  EXPECT_NE(reg.out.find("INFO "), std::string::npos) << reg.out;
+  EXPECT_NE(reg.out.find("1 passed, 0 failed"), std::string::npos) << reg.out;
+}
+
 }  // namespace
 }  // namespace fe95::test
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "miauth_scenario.h"
+#include "std_scenario.h"
 #include "scenario.h"
 #include "support.h"
 
@@ -147,6 +148,70 @@ TEST(Hostile, MillionFe95SessionStarts) {
     return n;
   });
   EXPECT_LE(peak_mib(m), kCapMiB);
+}
+
+// Standard auth on one link (docs/STANDARD_AUTH.md §2): a command claiming 65,535 fragments and
+// its fragments, an endless lost-ack loop, a message never finished (one fragment resent forever),
+// then a verified login and 200,000 encrypted UART messages. Memory stays flat; each abuse is one
+// named finding; the session keeps 1,024 messages and counts the rest.
+TEST(Hostile, StandardAuthTransfersAndSessionFlood) {
+  const std::uint64_t n = 200000 / kScale;
+  const StdHandles h;
+  auto m = make("stdauth.btsnoop", Format::btsnoop_h4, [&](Scenario& s) {
+    std::uint64_t packets = 0;
+    s.connect(0x0040, *BdAddr::parse("E8:5D:86:0A:1B:2C"));
+    auto w = [&](const Bytes& v) { s.write_cmd(0x0040, h.transfer, v), ++packets; };
+    auto d = [&](const Bytes& v) { s.notify(0x0040, h.transfer, v), ++packets; };
+    s.write_cmd(0x0040, h.control, {0x24, 0x00, 0x00, 0x00});
+    w({0x00, 0x00, 0x00, 0x0b, 0xff, 0xff});  // 65,535 fragments announced
+    for (std::uint64_t i = 1; i <= n; ++i) {
+      Bytes frag{static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8)};
+      frag.resize(20, 0xaa);
+      w(frag);
+    }
+    w({0x00, 0x00, 0x00, 0x0b, 0x02, 0x00});  // two fragments; the device keeps asking for the second
+    w({0x01, 0x00, 0x11, 0x22});
+    for (std::uint64_t i = 0; i < n; ++i) d({0x00, 0x00, 0x01, 0x05, 0x02, 0x00});
+    w({0x00, 0x00, 0x00, 0x0b, 0x40, 0x00});  // 64 fragments; only the first ever comes, again and again
+    for (std::uint64_t i = 0; i < n; ++i) w({0x01, 0x00, 0x33, 0x44});
+    // A well-formed login on the same link, then the flood of session messages.
+    StdLogin l;
+    l.app_token = l.device_token.emplace(miauth::Token{0x0c, 0xf5, 0x61, 0x50, 0x03, 0x81, 0x0d, 0x89, 0xc2, 0x33, 0xa1, 0x2a});
+    l.app_random.fill(0x5a);
+    l.dev_random.fill(0xa5);
+    std::optional<stdauth::SessionKeys> k;
+    const StdPdus login = std_login(h, StdStyle{}, l, &k);
+    play(s, 0x0040, login);
+    packets += login.size();
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const StdPdus msg = std_uart(h, *k, stdauth::Sender::device, static_cast<std::uint32_t>(i + 1), {0x23, 0x01, 0x10, 0x01});
+      play(s, 0x0040, msg);
+      packets += msg.size();
+    }
+    s.disconnect(0x0040);
+    return packets;
+  });
+  EXPECT_LE(peak_mib(m), kCapMiB);
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", "--token", "0cf5615003810d89c233a12a", m.path}, 600);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::vector<nlohmann::json> sessions;
+  std::size_t messages = 0;
+  for (auto& j : json_lines(r.out)) {
+    if (j["type"] == "session") sessions.push_back(j);
+    if (j["type"] == "message") ++messages;
+  }
+  ASSERT_EQ(sessions.size(), 2u);  // the abused login, ended by the next one; the good login
+  std::multiset<std::string> codes;
+  for (const auto& f : sessions[0]["diagnostics"]) codes.insert(f["code"].get<std::string>());
+  EXPECT_EQ(codes.count("std.transfer_too_long"), 1u);
+  EXPECT_EQ(codes.count("std.lost_loop"), 1u);
+  EXPECT_EQ(codes.count("std.unfinished_transfer"), 1u);  // the message never finished, at the session's end
+  EXPECT_LE(sessions[0]["diagnostics"].size(), 64u);
+  EXPECT_LE(sessions[0]["steps"].size(), 2048u);
+  EXPECT_EQ(sessions[1]["status"], "verified");
+  EXPECT_EQ(sessions[1]["messages"]["decrypted"], 1024);
+  EXPECT_EQ(sessions[1]["messages"]["not_kept"], n - 1024);
+  EXPECT_EQ(messages, 1024u);
 }
 
 TEST(Hostile, MillionDistinctAdvertisers) {

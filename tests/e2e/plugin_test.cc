@@ -490,7 +490,7 @@ const std::set<std::string> kDerived = {
     // A response (read response, write response) names no handle: the handle of its request.
     "miauth.handle",
     // Standard auth: what the session machine derived (keys, status, reassembled messages).
-    "miauth.protocol", "miauth.std.status", "miauth.std.message", "miauth.std.data_type", "miauth.std.counter",
+    "miauth.protocol", "miauth.std.status", "miauth.std.data_type", "miauth.std.counter",
     "miauth.std.dev_key", "miauth.std.app_key", "miauth.std.dev_iv", "miauth.std.app_iv", "miauth.std.zero_frame"};
 
 // The keys that make every shipped capture decrypt what it can: the kettle token, the mibeacon-tour

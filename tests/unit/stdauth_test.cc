@@ -560,6 +560,58 @@ TEST(StdTracker, TheRealScooterLogsReassembleCleanly) {
   }
 }
 
+// A session message whose MIC does not verify is a finding, never a crash; the next good one still
+// decrypts. A checksum error is named apart from the MIC.
+TEST(StdTracker, AMicFailureIsAFindingAndDecodingGoesOn) {
+  Harness r;
+  r.keys.add_option_token(kToken);
+  const StdHandles h;
+  std::optional<SessionKeys> k;
+  StdPdus pdus = writer::std_login(h, StdStyle{}, login(kToken, kToken), &k);
+  ASSERT_TRUE(k);
+  StdPdus bad = writer::std_uart(h, *k, Sender::app, 0, hex("2001100e"));
+  bad[0].value[8] ^= 0x01;  // ciphertext bit: MIC fails; the checksum is fixed up to stay right
+  const std::uint16_t ck = uart_checksum(ByteView(bad[0].value).subspan(2, bad[0].value.size() - 4));
+  bad[0].value[bad[0].value.size() - 2] = static_cast<std::uint8_t>(ck);
+  bad[0].value[bad[0].value.size() - 1] = static_cast<std::uint8_t>(ck >> 8);
+  StdPdus blob = writer::std_stdio(h, *k, Sender::device, 1, hex("0102030405"));
+  blob[0].value[3] ^= 0x80;
+  StdPdus sum = writer::std_uart(h, *k, Sender::app, 1, hex("20011a02"));
+  sum[0].value.back() ^= 0xff;  // checksum only: still decrypts
+  r.roles[h.stdio_notify] = miauth::Role::stdio_notify;
+  r.feed(pdus + bad + blob + sum + writer::std_uart(h, *k, Sender::device, 2, hex("2301100102")));
+  r.end();
+  ASSERT_EQ(r.rec.sessions.size(), 1u);
+  const Data& d = *r.rec.sessions[0].standard;
+  EXPECT_EQ(r.rec.findings,
+            (std::vector<std::string>{"session.mic_failed", "session.mic_failed", "uart.checksum"}));
+  EXPECT_EQ(d.mic_failures, 2u);
+  ASSERT_EQ(d.messages.size(), 4u);
+  EXPECT_FALSE(d.messages[0].mic_ok);
+  EXPECT_FALSE(d.messages[1].mic_ok);
+  EXPECT_TRUE(d.messages[2].mic_ok);
+  EXPECT_FALSE(d.messages[2].checksum_ok);
+  EXPECT_TRUE(d.messages[3].mic_ok);
+  EXPECT_EQ(to_hex(d.messages[3].uart->data), "0102");
+  EXPECT_EQ(r.rec.sessions[0].status, Status::verified);
+}
+
+// A legacy client's random 4-byte write that looks like an opcode, with nothing of standard auth
+// after it, is no session.
+TEST(StdTracker, AnOpcodeLookalikeAloneIsNoSession) {
+  Harness r;
+  r.feed({{Sender::app, 0x0012, hex("24000000")}, {Sender::device, 0x0012, hex("11223344")}});
+  r.end();
+  EXPECT_TRUE(r.rec.sessions.empty());
+  EXPECT_TRUE(r.rec.findings.empty());
+  Harness known;  // the same write to the control point named by discovery is a session
+  known.roles[0x0012] = miauth::Role::event;
+  known.feed({{Sender::app, 0x0012, hex("24000000")}});
+  known.end();
+  ASSERT_EQ(known.rec.sessions.size(), 1u);
+  EXPECT_EQ(known.rec.sessions[0].status, Status::incomplete);
+}
+
 TEST(StdTracker, SecureAuthIsNamedNotDecoded) {
   Harness r;
   r.roles[0x0030] = miauth::Role::secure_auth;

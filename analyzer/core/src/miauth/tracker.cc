@@ -77,6 +77,25 @@ const Transition kTokenChannel[] = {
 
 }  // namespace
 
+Session open_session(const Input& in, const KeyStore& keys, Protocol protocol, Kind kind) {
+  Session s;
+  s.protocol = protocol;
+  s.kind = kind;
+  s.adapter = in.key.adapter;
+  s.conn = in.key.handle;
+  if (in.peer && !in.peer->is_zero()) {
+    s.device = *in.peer;
+  } else if (keys.option_mac()) {
+    s.device = keys.option_mac();
+    s.device_source = Source::option;
+  }
+  s.first_frame = s.last_frame = in.frame;
+  s.start_ns = s.end_ns = in.ts_ns;
+  s.connected_ns = in.connected_ns;
+  s.event_handle = in.handle;
+  return s;
+}
+
 void apply(KeyStore& keys, const Learned& l) {
   if (l.token)
     keys.learn_token(l.mac, *l.token, l.product_id ? std::optional(l.product_id->first) : std::nullopt);
@@ -149,20 +168,7 @@ void Tracker::on_att(const Input& p) {
 
 void Tracker::start(ConnState& st, const Input& in, Kind kind, bool draft) {
   if (st.session) finish(st, EndReason::next_session);
-  Session s;
-  s.kind = kind;
-  s.adapter = in.key.adapter;
-  s.conn = in.key.handle;
-  if (in.peer && !in.peer->is_zero()) {
-    s.device = *in.peer;
-  } else if (keys_.option_mac()) {
-    s.device = keys_.option_mac();
-    s.device_source = Source::option;
-  }
-  s.first_frame = s.last_frame = in.frame;
-  s.start_ns = s.end_ns = in.ts_ns;
-  s.connected_ns = in.connected_ns;
-  s.event_handle = in.handle;
+  Session s = open_session(in, keys_, Protocol::legacy, kind);
   s.draft_order = draft;
   const std::uint16_t token_char = in.discovery ? in.discovery->token_handle() : 0;
   if (token_char) {

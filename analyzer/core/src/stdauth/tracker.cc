@@ -209,21 +209,7 @@ void Tracker::on_att(const Input& p) {
 
 void Tracker::start(Link& l, const Input& in, Kind kind) {
   if (l.session) finish(l, miauth::EndReason::next_session);
-  Session s;
-  s.protocol = miauth::Protocol::standard;
-  s.kind = kind;
-  s.adapter = in.key.adapter;
-  s.conn = in.key.handle;
-  if (in.peer && !in.peer->is_zero()) {
-    s.device = *in.peer;
-  } else if (keys_.option_mac()) {
-    s.device = keys_.option_mac();
-    s.device_source = Source::option;
-  }
-  s.first_frame = s.last_frame = in.frame;
-  s.start_ns = s.end_ns = in.ts_ns;
-  s.connected_ns = in.connected_ns;
-  s.event_handle = in.handle;
+  Session s = miauth::open_session(in, keys_, miauth::Protocol::standard, kind);
   s.standard.emplace();
   Data& d = *s.standard;
   d.control_handle = in.handle;

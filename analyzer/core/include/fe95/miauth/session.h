@@ -170,6 +170,11 @@ struct Learned {
   std::optional<BeaconKey> beacon_key;
 };
 
+// A session of `kind` starting at `in`: where it is (adapter, handle), the device (the connection's
+// peer, else --mac), its first frame and time, the handle its start was written to. Both session
+// machines (legacy and standard) start sessions with it.
+Session open_session(const Input& in, const KeyStore& keys, Protocol protocol, Kind kind);
+
 // Applies what was learned to the key store: for the store's owner (fe95::Analysis, the plugin).
 void apply(KeyStore& keys, const Learned& l);
 
