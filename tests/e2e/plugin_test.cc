@@ -26,7 +26,7 @@ namespace fs = std::filesystem;
 constexpr const char* kKettleToken = "015ccba8800abdc12eb8ed82";
 
 class Plugin : public ::testing::Test {
-protected:
+public:  // the helpers below serve free comparison functions too
   static void SetUpTestSuite() {
     if (!have_program("tshark")) return;
     dir_ = temp_dir();
@@ -296,57 +296,79 @@ const std::map<std::string, int> kExcusedSteps = {
 // Session by session, on every shipped capture with sessions: every step frame shows the CLI's
 // step, every session that ended shows the CLI's status at its summary, and the findings (code and
 // frames) are the CLI's.
+// One capture, session by session: the CLI's JSON (with cli_args) against the plugin's fields
+// (with tshark_args). Returns false when the CLI found no session.
+bool agrees_with_cli(Plugin& p, const std::string& path, const std::vector<std::string>& cli_args,
+                     const std::vector<std::string>& tshark_args);
+
 TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
   int compared = 0;
-  for (const auto& path : shipped_hci()) {
-    const std::string name = fs::path(path).filename().string();
-    auto r = run({FE95_BINARY, "analyze", "--json", "-q", path});
-    ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
-    std::vector<json> cli;
-    for (auto& j : json_lines(r.out))
-      if (j["type"] == "session") cli.push_back(j);
-    if (cli.empty()) continue;
-    SCOPED_TRACE(name);
-    auto t = fields(name);
-    std::multiset<std::string> cli_findings, plugin_findings;
-    int excused = 0;
-    for (const auto& s : cli) {
-      excused += expect_same_steps(s, t);
-      if (s["end"] == "end_of_capture") continue;  // no summary frame in a dissector (README)
-      bool found = false;
-      for (auto& [frame, row] : t) {
-        // Summaries of several sessions at one frame: kinds, statuses and first frames line up.
-        std::istringstream firsts(row["miauth.session.first_frame"]), statuses(row["miauth.session.status"]);
-        std::string first, status;
-        while (std::getline(firsts, first, ',') && std::getline(statuses, status, ','))
-          if (first == std::to_string(s["frames"][0].get<int>())) {
-            found = true;
-            EXPECT_EQ(status, s["status"].get<std::string>()) << "session at frame " << first;
-          }
-      }
-      EXPECT_TRUE(found) << "no summary for the session at frame " << s["frames"][0];
-      for (const auto& d : s["diagnostics"]) {
-        cli_findings.insert(d["code"].get<std::string>());
-        for (const auto& f : d["frames"]) cli_findings.insert("frame " + std::to_string(f.get<int>()));
-      }
-    }
-    for (auto& [frame, row] : t) {
-      // A frame with several findings lists their codes, then all their frames: compare codes and
-      // frames as two multisets per capture.
-      std::istringstream codes(row["miauth.diagnostic"]), frames(row["miauth.diagnostic.frame"]);
-      for (std::string c; std::getline(codes, c, ',');)
-        if (!c.empty()) plugin_findings.insert(c);
-      for (std::string f; std::getline(frames, f, ',');)
-        if (!f.empty()) plugin_findings.insert("frame " + f);
-    }
-    EXPECT_EQ(plugin_findings, cli_findings);
-    // The one-pass exceptions are bounded: exactly these captures need them, this many steps.
-    const auto e = kExcusedSteps.find(name);
-    EXPECT_EQ(excused, e == kExcusedSteps.end() ? 0 : e->second) << "steps excused by a one-pass exception";
-    std::printf("[ plugin   ] %s: %zu sessions, %d steps excused\n", name.c_str(), cli.size(), excused);
-    ++compared;
-  }
+  for (const auto& path : shipped_hci()) compared += agrees_with_cli(*this, path, {}, {});
   EXPECT_GE(compared, 15);
+}
+
+// Standard auth with the token (docs/STANDARD_AUTH.md §7): statuses, steps, decrypted session
+// messages (plaintext per frame) and findings, CLI and plugin alike; then with a wrong token.
+TEST_F(Plugin, AgreesWithTheCliOnStandardAuthWithATokenAndAWrongOne) {
+  int compared = 0;
+  for (const char* token : {"0cf5615003810d89c233a12a", "00112233445566778899aabb"})
+    for (const auto& path : shipped_hci()) {
+      if (fs::path(path).filename().string().rfind("std-", 0) != 0) continue;
+      compared += agrees_with_cli(*this, path, {"--token", token}, {"-o", std::string("miauth.token:") + token});
+    }
+  EXPECT_EQ(compared, 16);  // 8 standard-auth captures, twice
+}
+
+bool agrees_with_cli(Plugin& p, const std::string& path, const std::vector<std::string>& cli_args,
+                     const std::vector<std::string>& tshark_args) {
+  const std::string name = fs::path(path).filename().string();
+  std::vector<std::string> argv{FE95_BINARY, "analyze", "--json", "-q", path};
+  argv.insert(argv.end(), cli_args.begin(), cli_args.end());
+  auto r = run(argv);
+  EXPECT_EQ(r.exit_code, 0) << name << ": " << r.err;
+  std::vector<json> cli;
+  for (auto& j : json_lines(r.out))
+    if (j["type"] == "session") cli.push_back(j);
+  if (cli.empty()) return false;
+  SCOPED_TRACE(name);
+  auto t = p.fields(name, tshark_args);
+  std::multiset<std::string> cli_findings, plugin_findings;
+  int excused = 0;
+  for (const auto& s : cli) {
+    excused += p.expect_same_steps(s, t);
+    if (s["end"] == "end_of_capture") continue;  // no summary frame in a dissector (README)
+    bool found = false;
+    for (auto& [frame, row] : t) {
+      // Summaries of several sessions at one frame: kinds, statuses and first frames line up.
+      std::istringstream firsts(row["miauth.session.first_frame"]), statuses(row["miauth.session.status"]);
+      std::string first, status;
+      while (std::getline(firsts, first, ',') && std::getline(statuses, status, ','))
+        if (first == std::to_string(s["frames"][0].get<int>())) {
+          found = true;
+          EXPECT_EQ(status, s["status"].get<std::string>()) << "session at frame " << first;
+        }
+    }
+    EXPECT_TRUE(found) << "no summary for the session at frame " << s["frames"][0];
+    for (const auto& d : s["diagnostics"]) {
+      cli_findings.insert(d["code"].get<std::string>());
+      for (const auto& f : d["frames"]) cli_findings.insert("frame " + std::to_string(f.get<int>()));
+    }
+  }
+  for (auto& [frame, row] : t) {
+    // A frame with several findings lists their codes, then all their frames: compare codes and
+    // frames as two multisets per capture.
+    std::istringstream codes(row["miauth.diagnostic"]), frames(row["miauth.diagnostic.frame"]);
+    for (std::string c; std::getline(codes, c, ',');)
+      if (!c.empty()) plugin_findings.insert(c);
+    for (std::string f; std::getline(frames, f, ',');)
+      if (!f.empty()) plugin_findings.insert("frame " + f);
+  }
+  EXPECT_EQ(plugin_findings, cli_findings);
+  // The one-pass exceptions are bounded: exactly these captures need them, this many steps.
+  const auto e = kExcusedSteps.find(name);
+  EXPECT_EQ(excused, e == kExcusedSteps.end() ? 0 : e->second) << "steps excused by a one-pass exception";
+  std::printf("[ plugin   ] %s: %zu sessions, %d steps excused\n", name.c_str(), cli.size(), excused);
+  return true;
 }
 
 // The plugin follows at most 512 links (README, Caps): 600 connections, each starting a register
