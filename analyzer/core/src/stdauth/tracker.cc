@@ -289,8 +289,18 @@ void Tracker::on_message(Link& l, Session& s, const Message& m, const Input& in)
   switch (m.type) {
     case 0x0b: if (m.from == Sender::app) d.app_random = fixed<16>(m.data); break;
     case 0x0d: if (m.from == Sender::device) d.dev_random = fixed<16>(m.data); break;
-    case 0x0c: if (m.from == Sender::device) d.dev_confirmation = fixed<32>(m.data); break;
-    case 0x0a: if (m.from == Sender::app) d.app_confirmation = fixed<32>(m.data); break;
+    case 0x0c:
+      if (m.from == Sender::device) {
+        d.dev_confirmation = fixed<32>(m.data);
+        d.dev_confirmation_frame = m.frames.back();
+      }
+      break;
+    case 0x0a:
+      if (m.from == Sender::app) {
+        d.app_confirmation = fixed<32>(m.data);
+        d.app_confirmation_frame = m.frames.back();
+      }
+      break;
     default: return;
   }
   resolve_login(s);
@@ -499,7 +509,9 @@ void Tracker::conclude(Link& l, Session& s) {
     } else if (*d.dev_confirmation_ok) {
       s.status = Status::verified;
       if (d.app_confirmation_ok && !*d.app_confirmation_ok) {
-        Finding f{Code::std_app_used_other_token, result_frames};
+        std::vector<std::uint64_t> frames{d.dev_confirmation_frame, d.app_confirmation_frame};
+        if (d.result_frame) frames.push_back(d.result_frame);
+        Finding f{Code::std_app_used_other_token, std::move(frames)};
         f.token = s.token;
         add_finding(s, std::move(f));
         s.status = Status::failed;
@@ -521,7 +533,10 @@ void Tracker::conclude(Link& l, Session& s) {
             break;
           }
         }
-      Finding f{app_token ? Code::std_device_holds_other_token : Code::std_no_candidate, result_frames};
+      // The confirmations that decided it: the device's, and the app's when it was sent.
+      std::vector<std::uint64_t> frames{d.dev_confirmation_frame};
+      if (d.app_confirmation) frames.push_back(d.app_confirmation_frame);
+      Finding f{app_token ? Code::std_device_holds_other_token : Code::std_no_candidate, std::move(frames)};
       f.token = app_token;
       f.count = candidates.size();
       add_finding(s, std::move(f));

@@ -62,6 +62,7 @@ struct Data {
   std::optional<Random16> app_random, dev_random;
   std::optional<Hash32> dev_confirmation, app_confirmation;
   std::optional<bool> dev_confirmation_ok, app_confirmation_ok;
+  std::uint64_t dev_confirmation_frame = 0, app_confirmation_frame = 0;  // the frames that completed them
   std::optional<SessionKeys> keys;
 
   // Both: the device's result on 0x0010 and the session after the login.
