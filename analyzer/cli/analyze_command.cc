@@ -62,6 +62,15 @@ public:
       summary_.first_diagnostics.push_back(d);
     }
   }
+  void on_link(const Record& rec, const Connection& c, std::uint8_t reason) override {
+    ++summary_.links_total;
+    if (mode_ == Mode::json) {
+      write_link(buf_, file_json_, rec, c, reason);
+      if (buf_.size() > kFlushBytes) flush();
+    } else if (mode_ == Mode::text && summary_.links.size() < kShownLinks) {
+      summary_.links.push_back(link_line(rec, c, reason));
+    }
+  }
   void on_beacon(const BeaconEvent& b) override {
     ++summary_.adverts;
     if (mode_ == Mode::json) {

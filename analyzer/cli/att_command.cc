@@ -29,7 +29,9 @@ public:
     if (ev.first_frame != ev.rec.frame) w.key("first_frame").number(ev.first_frame);
     w.key("time").time(ev.rec.ts_ns);
     if (ev.rec.adapter) w.key("adapter").number(std::uint64_t{ev.rec.adapter});
-    w.key("conn").number(std::uint64_t{ev.conn.handle}).key("dir").plain(direction_name(ev.rec.dir));
+    if (ev.conn.ll) w.key("link").text(ev.conn.ll->label);
+    else w.key("conn").number(std::uint64_t{ev.conn.handle});
+    w.key("dir").plain(direction_name(ev.rec.dir));
     w.key("opcode").number(std::uint64_t{p.opcode}).key("op").plain(p.info ? p.info->name : "Unknown");
     if (p.has_handle) w.key("handle").number(std::uint64_t{p.handle});
     const std::uint16_t req_type = ev.request && ev.request->type.len == 2 ? ev.request->type.u16() : 0;
@@ -56,6 +58,12 @@ public:
     end_line();
   }
 
+  void on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason) override {
+    if (!c.ll) return;
+    write_link(buf_, file_json_, rec, c, reason);
+    end_line_written();
+  }
+
   void on_diagnostic(const Diagnostic& d) override {
     if (!diagnostics_) return;
     write_diagnostic(buf_, file_json_, d);
@@ -65,6 +73,9 @@ public:
 private:
   void end_line() {
     buf_.push_back('\n');
+    end_line_written();
+  }
+  void end_line_written() {
     if (buf_.size() > (1u << 16)) flush();
   }
   std::string file_json_;

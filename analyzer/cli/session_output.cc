@@ -101,7 +101,8 @@ void write_message(OutBuffer& out, const std::string& file_json, const Session& 
   w.begin_object().key("type").plain("message").key("file").raw(file_json).key("device");
   if (s.device) w.address(*s.device);
   else w.null();
-  w.key("conn").number(std::uint64_t{s.conn});
+  if (s.link.empty()) w.key("conn").number(std::uint64_t{s.conn});
+  else w.key("link").text(s.link);
   if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
   w.key("session").begin_array().number(s.first_frame).number(s.last_frame).end_array();
   w.key("frames").begin_array();
@@ -134,7 +135,8 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
   if (s.device) w.address(*s.device);
   else w.null();
   if (s.device_source) w.key("device_source").plain(source_name(*s.device_source));
-  w.key("conn").number(std::uint64_t{s.conn});
+  if (s.link.empty()) w.key("conn").number(std::uint64_t{s.conn});
+  else w.key("link").text(s.link);
   if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
   w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
   w.key("time").time(s.start_ns);
@@ -233,6 +235,61 @@ void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEven
   }
   w.end_array().key("retransmission").boolean(b.retransmission).end_object();
   out.push_back('\n');
+}
+
+namespace {
+
+const char* link_end(const Connection& c, std::uint8_t reason) {
+  if (reason == kReasonEndOfCapture) return "end_of_capture";
+  if (reason == kReasonSuperseded) return "superseded";
+  if (reason == kReasonEvicted) return "evicted";
+  return c.ll->terminated ? "terminated" : "disconnected";
+}
+
+const char* direction_source(const LlLink& l) {
+  if (l.dir_inferred == 0) return "header";
+  return l.dir_header == 0 ? "inferred" : "mixed";
+}
+
+}  // namespace
+
+void write_link(OutBuffer& out, const std::string& file_json, const Record& rec, const Connection& c,
+                std::uint8_t reason) {
+  const LlLink& l = *c.ll;
+  JsonWriter w(out);
+  char aa[9];
+  std::snprintf(aa, sizeof aa, "%08x", l.access_address);
+  w.begin_object().key("type").plain("link").key("file").raw(file_json).key("link").text(l.label);
+  w.key("access_address").plain(aa).key("instance").number(std::uint64_t{l.instance});
+  w.key("addresses").plain(l.from_connect_ind ? "connect_ind" : "unknown");
+  if (l.from_connect_ind) w.key("central").address(l.central).key("peripheral").address(c.peer);
+  if (l.interval) w.key("interval_us").number(std::uint64_t{l.interval} * 1250);
+  w.key("frames").begin_array().number(l.first_frame).number(c.last_frame).end_array();
+  w.key("pdus").number(l.pdus).key("empty").number(l.empty).key("duplicates").number(l.duplicates);
+  w.key("crc_bad").number(l.crc_bad).key("encrypted").number(l.encrypted).key("control").number(l.control);
+  w.key("direction").plain(direction_source(l)).key("direction_inferred").number(l.dir_inferred);
+  if (l.sn_anomalies) w.key("sn_anomalies").number(l.sn_anomalies);
+  if (l.enc_request_frame) w.key("encryption_request_frame").number(l.enc_request_frame);
+  if (l.enc_start_frame) w.key("encryption_start_frame").number(l.enc_start_frame);
+  if (!l.pairing.empty()) w.key("pairing").plain(l.pairing);
+  w.key("end").plain(link_end(c, reason)).key("end_frame").number(rec.frame).end_object();
+  out.push_back('\n');
+}
+
+std::string link_line(const Record& rec, const Connection& c, std::uint8_t reason) {
+  (void)rec;
+  const LlLink& l = *c.ll;
+  std::string line = "  link " + l.label + ": ";
+  line += l.from_connect_ind ? "central " + l.central.str() + " -> peripheral " + c.peer.str()
+                             : std::string("no CONNECT_IND (addresses unknown; --mac gives the device's)");
+  line += ", frames " + std::to_string(l.first_frame) + "-" + std::to_string(c.last_frame) + ", " +
+          std::to_string(l.pdus) + " PDUs (" + std::to_string(l.empty) + " empty, " + std::to_string(l.duplicates) +
+          " retransmissions dropped, " + std::to_string(l.crc_bad) + " CRC-bad, " + std::to_string(l.encrypted) +
+          " encrypted), direction " + direction_source(l);
+  if (l.enc_start_frame) line += ", encryption from frame " + std::to_string(l.enc_start_frame);
+  if (!l.pairing.empty()) line += " (" + l.pairing + " pairing)";
+  line += std::string(", ") + link_end(c, reason);
+  return line;
 }
 
 void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d) {
@@ -361,9 +418,12 @@ void print_sessions(std::FILE* out, const std::vector<Session>& batch) {
       }
     std::fprintf(out, "  device %s%s%s%s\n", d.c_str(), pid.empty() ? "" : " (", pid.c_str(), pid.empty() ? "" : ")");
     for (const auto* s : list) {
-      std::fprintf(out, "    %-8s frames %llu-%llu  conn 0x%04x  %s\n", miauth::kind_name(s->kind),
+      char where[48];
+      if (s->link.empty()) std::snprintf(where, sizeof where, "conn 0x%04x", s->conn);
+      else std::snprintf(where, sizeof where, "%s", s->link.c_str());
+      std::fprintf(out, "    %-8s frames %llu-%llu  %s  %s\n", miauth::kind_name(s->kind),
                    static_cast<unsigned long long>(s->first_frame), static_cast<unsigned long long>(s->last_frame),
-                   s->conn, miauth::status_name(s->status));
+                   where, miauth::status_name(s->status));
       std::fprintf(out, "      %s%s\n", explain_status(*s).c_str(), s->standard ? " [standard auth]" : "");
       if (s->token)
         std::fprintf(out, "      token        %s (%s)\n", to_hex(*s->token).c_str(), source_name(*s->token_source));
@@ -420,6 +480,10 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
       std::fprintf(out, "    ! %s [frame %llu]: %s\n", code_name(d.code), static_cast<unsigned long long>(d.frame),
                    d.message.c_str());
   }
+  for (const auto& l : f.links) std::fprintf(out, "%s\n", l.c_str());
+  if (f.links_total > f.links.size())
+    std::fprintf(out, "  links: %llu more over-the-air connections (all with --json)\n",
+                 static_cast<unsigned long long>(f.links_total - f.links.size()));
   const auto& o = f.outcome;
   if (o.status == CaptureOutcome::Status::unreadable) return;  // the head line said why
   std::fprintf(out, "  %llu records, ", static_cast<unsigned long long>(o.records));

@@ -21,6 +21,9 @@ void write_session(OutBuffer& out, const std::string& file_json, const miauth::S
 void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEvent& b);
 // A layer or analysis diagnostic (fe95 att --diagnostics, fe95 analyze --json).
 void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d);
+// An over-the-air connection's link-layer summary (`{"type":"link"}`), and its text-report line.
+void write_link(OutBuffer& out, const std::string& file_json, const Record& rec, const Connection& c, std::uint8_t reason);
+std::string link_line(const Record& rec, const Connection& c, std::uint8_t reason);
 
 
 // The text report, printed as the analysis goes, so that its memory stays flat whatever the
@@ -60,7 +63,10 @@ struct FileSummary {
   OtherBeacons other_beacons;
   std::uint64_t diagnostics = 0;              // layer and analysis diagnostics, all of them
   std::vector<Diagnostic> first_diagnostics;  // the first few, shown
+  std::vector<std::string> links;             // over-the-air connections, the first kShownLinks
+  std::uint64_t links_total = 0;
 };
+inline constexpr std::size_t kShownLinks = 64;
 
 // "FILE: FORMAT", or "FILE: not read (ERROR)" when the capture cannot be opened.
 void print_file_head(std::FILE* out, const std::string& file, const std::string& format, const std::string& error);

@@ -433,7 +433,7 @@ void std_scooter(Scenario& s) {
   play(s, 0x0040, login, true);
   play(s, 0x0040, std_uart(h, *k, stdauth::Sender::app, 0, unhex("2001100e")), true);
   const std::string serial = "25700/00001337";
-  Bytes reply{0x23, 0x01, 0x10};
+  Bytes reply = unhex("230110");
   reply.insert(reply.end(), serial.begin(), serial.end());
   play(s, 0x0040, std_uart(h, *k, stdauth::Sender::device, 1, reply, {0xcd, 0x65, 0xc3, 0x22}));
   play(s, 0x0040, std_uart(h, *k, stdauth::Sender::app, 1, unhex("20011a02")), true);  // firmware version

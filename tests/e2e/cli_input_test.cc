@@ -100,11 +100,17 @@ TEST(CliInput, MissingFileIsAUsageError) {
 }
 
 TEST(CliInput, NonHciLinkTypeSaysWhy) {
-  // pcap, little-endian, link type 256 (LE link layer): a readable file fe95 does not decode.
-  std::string pcap("\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\x00\x00\x00\x01\x00\x00", 24);
+  // pcap, little-endian, link type 1 (Ethernet): a readable file fe95 does not decode.
+  std::string pcap("\xd4\xc3\xb2\xa1\x02\x00\x04\x00\0\0\0\0\0\0\0\0\xff\xff\x00\x00\x01\x00\x00\x00", 24);
   auto r = att_on(pcap);
   EXPECT_EQ(r.exit_code, kExitInput);
-  expect_one_error_line(r, "link type 256");
+  expect_one_error_line(r, "link type 1 (Ethernet) is neither HCI nor an LE sniffer's");
+  // Link type 256 (LE link layer with pseudo-header) is read: an empty one is no error.
+  pcap[20] = '\x00';
+  pcap[21] = '\x01';
+  auto ll = att_on(pcap);
+  EXPECT_EQ(ll.exit_code, 0) << ll.err;
+  EXPECT_TRUE(ll.err.empty()) << ll.err;
 }
 
 TEST(CliInput, OneBadFileDoesNotStopTheOthers) {

@@ -96,10 +96,25 @@ std::vector<std::string> files_under(const std::string& dir) {
   return out;
 }
 
+bool is_ll_format(const std::string& format) {
+  // "pcap/272 (Nordic BLE sniffer)": the link type after the slash.
+  const auto slash = format.find('/');
+  if (slash == std::string::npos || format.rfind("pcap", 0) != 0) return false;
+  const int dlt = std::atoi(format.c_str() + slash + 1);
+  return dlt == 251 || dlt == 256 || dlt == 272 || dlt == 157 || dlt == 192;
+}
+
 std::vector<std::string> hci_captures(const std::vector<std::string>& files) {
   std::vector<std::string> out;
   for (const auto& f : files)
-    if (open_capture(f).reader) out.push_back(f);
+    if (auto o = open_capture(f); o.reader && !is_ll_format(o.reader->format())) out.push_back(f);
+  return out;
+}
+
+std::vector<std::string> ll_captures(const std::vector<std::string>& files) {
+  std::vector<std::string> out;
+  for (const auto& f : files)
+    if (auto o = open_capture(f); o.reader && is_ll_format(o.reader->format())) out.push_back(f);
   return out;
 }
 
@@ -144,6 +159,8 @@ std::string shared_captures() {
 std::string shipped_captures() { return std::string(FE95_SOURCE_DIR) + "/captures"; }
 std::vector<std::string> shipped_hci() { return hci_captures(files_under(shipped_captures())); }
 std::vector<std::string> public_hci() { return hci_captures(files_under(shared_captures())); }
+std::vector<std::string> shipped_ll() { return ll_captures(files_under(shipped_captures())); }
+std::vector<std::string> public_ll() { return ll_captures(files_under(shared_captures())); }
 
 void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);

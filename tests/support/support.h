@@ -35,7 +35,9 @@ bool have_program(const std::string& name);
 // Files below dir (recursively), sorted; empty if dir does not exist.
 std::vector<std::string> files_under(const std::string& dir);
 // The HCI-level captures (those fe95 can open) among files.
-std::vector<std::string> hci_captures(const std::vector<std::string>& files);
+std::vector<std::string> hci_captures(const std::vector<std::string>& files);  // HCI link types only
+std::vector<std::string> ll_captures(const std::vector<std::string>& files);   // LE sniffer link types
+bool is_ll_format(const std::string& reader_format);
 std::vector<nlohmann::json> json_lines(const std::string& text);
 // tshark -T fields output: one row per line, cells split at tabs, padded to `columns`.
 std::vector<std::vector<std::string>> tsv(const std::string& text, std::size_t columns);
@@ -46,6 +48,8 @@ std::string capture_param_name(const std::string& path, std::size_t index);
 std::string shipped_captures();  // captures/ in the source tree
 std::vector<std::string> shipped_hci();  // the HCI captures in captures/
 std::vector<std::string> public_hci();   // the HCI captures in ../shared/captures/public (or none)
+std::vector<std::string> shipped_ll();   // the LE sniffer captures in captures/
+std::vector<std::string> public_ll();    // the LE sniffer captures in ../shared/captures/public (or none)
 // GoogleTest's name generator for a parameter that is a capture path.
 inline std::string capture_param(const ::testing::TestParamInfo<std::string>& info) {
   return capture_param_name(info.param, info.index);

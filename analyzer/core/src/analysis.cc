@@ -42,6 +42,7 @@ void Analysis::on_att(const AttEvent& ev) {
       .ts_ns = ev.rec.ts_ns,
       .link = ev.conn.serial,
       .key = {ev.conn.adapter, ev.conn.handle},
+      .link_name = ev.conn.ll ? std::string_view(ev.conn.ll->label) : std::string_view(),
       .peer = ev.conn.known ? &ev.conn.peer : nullptr,
       .connected_ns = ev.conn.known ? ev.conn.connected_ns : 0,
       .dir = ev.rec.dir,
@@ -60,6 +61,7 @@ void Analysis::on_disconnect(const Record& rec, const Connection& c, std::uint8_
   frame_ = rec.frame;
   tracker_.on_link_end(rec.ts_ns, c.serial, end_reason(reason));
   standard_.on_link_end(rec.ts_ns, c.serial, end_reason(reason));
+  if (c.ll) sink_.on_link(rec, c, reason);
 }
 
 void Analysis::report_eviction(const Record& rec, Code code, std::size_t cap, const BdAddr& first) {

@@ -34,6 +34,7 @@ const char* linktype_hint(int dlt) {
     case 251: return " (Bluetooth LE link layer)";
     case 256: return " (Bluetooth LE link layer with pseudo-header)";
     case 272: return " (Nordic BLE sniffer)";
+    case 157: return " (nRF Sniffer 1.x, DLT_USER 10)";
     case 192: return " (PPI)";
     case 1: return " (Ethernet)";
   }
@@ -87,7 +88,9 @@ public:
   PcapReader(const PcapReader&) = delete;
   PcapReader& operator=(const PcapReader&) = delete;
 
-  [[nodiscard]] std::string format() const override { return fmt_ + "/" + std::to_string(dlt_); }
+  [[nodiscard]] std::string format() const override {
+    return fmt_ + "/" + std::to_string(dlt_) + (is_ll_linktype(dlt_) ? linktype_hint(dlt_) : "");
+  }
   [[nodiscard]] std::uint64_t position() const override {
     long at = std::ftell(pcap_file(p_));
     return at < 0 ? 0 : static_cast<std::uint64_t>(at);
@@ -107,6 +110,10 @@ public:
     // Opened with nanosecond precision, so tv_usec holds nanoseconds.
     rec.ts_ns = checked_ns(static_cast<std::int64_t>(hdr->ts.tv_sec), 1000000000LL, hdr->ts.tv_usec);
     ByteView bytes(data, hdr->caplen);
+    if (is_ll_linktype(dlt_)) {
+      ll_to_record(dlt_, bytes, rec);
+      return ReadStatus::ok;
+    }
     switch (dlt_) {
       case kLinkH4:  // no direction on the wire: infer it where the packet type tells it
         h4_to_record(bytes, rec);
@@ -157,9 +164,10 @@ OpenResult wrap_pcap(pcap_t* p, const char* errbuf, std::uint64_t size, bool ng)
     return r;
   }
   const int dlt = pcap_datalink(p);
-  if (dlt != kLinkH4 && dlt != kLinkH4Phdr && dlt != kLinkMonitor) {
+  if (dlt != kLinkH4 && dlt != kLinkH4Phdr && dlt != kLinkMonitor && !is_ll_linktype(dlt)) {
     r.error = std::string("link type ") + std::to_string(dlt) + linktype_hint(dlt) +
-              " is not HCI; fe95 reads link types 187, 201 and 254";
+              " is neither HCI nor an LE sniffer's; fe95 reads link types 187, 201, 254 (HCI) and 251, 256, 272, "
+              "157, 192 (LE link layer)";
     pcap_close(p);
     return r;
   }

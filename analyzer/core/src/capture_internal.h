@@ -85,6 +85,10 @@ inline std::int64_t checked_ns(std::int64_t value, std::int64_t scale, std::int6
 void h4_to_record(ByteView data, Record& rec);
 bool monitor_opcode_to_hci(std::uint16_t op, PacketType& type, Direction& dir);
 
+// LE sniffer captures (capture_ll.cc): link types 251, 256, 272, 157, 192.
+bool is_ll_linktype(int dlt);
+void ll_to_record(int dlt, ByteView bytes, Record& rec);
+
 // pcap / pcapng through libpcap. fp is owned by libpcap afterwards.
 OpenResult open_pcap_file(const std::string& path, std::uint64_t size, bool ng);
 OpenResult open_pcap_memory(ByteView data, bool ng);

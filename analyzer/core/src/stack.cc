@@ -36,6 +36,7 @@ void Stack::feed(const Record& rec) {
   switch (rec.type) {
     case PacketType::event: on_event(rec); break;
     case PacketType::acl: on_acl(rec); break;
+    case PacketType::ll: on_ll(rec); break;
     default: break;  // commands, SCO, ISO, monitor notes: nothing fe95 needs
   }
 }
@@ -68,6 +69,15 @@ Connection& Stack::connection(std::uint16_t adapter, std::uint16_t handle, std::
 void Stack::drop(const Record& rec, std::uint32_t k, std::uint8_t reason) {
   auto it = conns_.find(k);
   if (it == conns_.end()) return;
+  if (const auto& ll = it->second->ll) {
+    if (auto a = ll_by_aa_.find(ll->access_address); a != ll_by_aa_.end() && a->second == k) ll_by_aa_.erase(a);
+    ll_crc_bad_links_ += ll->crc_bad;
+    if (reason == kReasonEndOfCapture && !ll->terminated)
+      report(rec, Code::ll_lost,
+             ll->name() + ": the capture ended with the connection up (last PDU at frame " +
+                 std::to_string(it->second->last_frame) + ", no LL_TERMINATE_IND)",
+             {});
+  }
   listener_.on_disconnect(rec, *it->second, reason);
   l2cap_.reset(it->second->adapter, it->second->handle, rec);
   Connection& c = *it->second;
@@ -115,12 +125,23 @@ void Stack::on_acl(const Record& rec) {
       report(rec, Code::hci_acl_length, "ACL length field runs past the packet", rec.data);
       return;
   }
+  on_fragment(rec, acl);
+}
+
+void Stack::on_fragment(const Record& rec, const hci::AclHeader& acl) {
   l2cap::Frame frame;
   if (!l2cap_.feed(rec, acl, frame)) return;
   Connection& c = connection(rec.adapter, acl.handle, rec.frame);
   c.last_frame = rec.frame;
   if (frame.cid == l2cap::kCidAtt) {  // ATT on LE runs on the fixed channel 0x0004
     on_att(rec, frame.first_frame, c, frame.payload);
+    return;
+  }
+  if (frame.cid == l2cap::kCidSmp && c.ll && frame.payload.size() >= 6 &&
+      (frame.payload[0] == 0x01 || frame.payload[0] == 0x02)) {
+    // SMP Pairing Request/Response (Vol 3 Part H §3.5): AuthReq bit 3 asks for Secure Connections;
+    // the response's word is the one that holds.
+    c.ll->pairing = (frame.payload[3] & 0x08) ? "LE Secure Connections" : "legacy";
     return;
   }
   if (frame.cid == l2cap::kCidSignalingBrEdr || frame.cid == l2cap::kCidSignaling) {
@@ -273,6 +294,14 @@ void Stack::on_att(const Record& rec, std::uint64_t first_frame, Connection& c, 
 }
 
 void Stack::finish(const Record& last) {
+  if (const std::uint64_t bad = ll_crc_bad_adv_ + ll_crc_bad_data_ + ll_crc_bad_links_; bad) {
+    Record r = last;
+    r.frame = 0;
+    report(r, Code::ll_crc_bad,
+           std::to_string(bad) + " packets with a bad CRC skipped (" + std::to_string(ll_crc_bad_adv_) +
+               " advertising, " + std::to_string(bad - ll_crc_bad_adv_) + " data)",
+           {});
+  }
   // Deterministic order: by connection serial, not by hash-map order.
   std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
   order.reserve(conns_.size());

@@ -31,6 +31,8 @@ class AnalysisSink : public miauth::Sink {
 public:
   virtual void on_diagnostic(const Diagnostic&) {}
   virtual void on_beacon(const BeaconEvent&) {}
+  // An over-the-air connection ended: its link-layer summary (Connection::ll).
+  virtual void on_link(const Record&, const Connection&, std::uint8_t /*reason*/) {}
 };
 
 class Analysis final : public Listener, private miauth::Sink {

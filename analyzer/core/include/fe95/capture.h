@@ -5,6 +5,8 @@
 // Formats are recognised by their magic, never by the file name:
 //   btsnoop v1, datalinks 1001 (H1), 1002 (H4), 2001 (Linux monitor)   -- parsed here, streaming
 //   pcap (us/ns, either byte order) and pcapng, link types 187, 201, 254 -- read through libpcap
+//   the same, link types 251, 256, 272, 157 and 192 (PPI): LE sniffer captures, one link-layer
+//   packet per record (PacketType::ll, Record::ll; docs LL_CAPTURES)
 #pragma once
 
 #include <cstdint>
@@ -15,8 +17,32 @@
 
 namespace fe95 {
 
-enum class PacketType : std::uint8_t { unknown = 0, command = 1, acl = 2, sco = 3, event = 4, iso = 5 };
-enum class Direction : std::uint8_t { sent = 0, rcvd = 1, unknown = 2 };  // sent = host to controller
+enum class PacketType : std::uint8_t { unknown = 0, command = 1, acl = 2, sco = 3, event = 4, iso = 5, ll = 0x40 };
+// HCI: sent = host to controller. Over the air (PacketType::ll): sent = central to peripheral, as
+// Wireshark's btle shows it (a phone's snoop log, with the phone as central, reads the same).
+enum class Direction : std::uint8_t { sent = 0, rcvd = 1, unknown = 2 };
+
+// What a sniffer's header says of one over-the-air packet.
+enum class LlCrc : std::uint8_t { unknown, ok, bad };
+enum class LlCipher : std::uint8_t {
+  unknown,    // the header says nothing: the link layer's own state decides
+  plain,      // sent in clear (or the header says "not encrypted")
+  decrypted,  // the sniffer decrypted it (MIC verified and stripped)
+  encrypted,  // ciphertext the sniffer could not decrypt (MIC failed or not checked)
+};
+enum class LlHeaderError : std::uint8_t { none, short_header, length_mismatch, bad_version, no_btle_field };
+struct LlMeta {
+  std::uint8_t channel = 0xff;  // channel index 0-39 (37-39 primary advertising), 0xff unknown
+  std::int8_t rssi = 0;
+  std::uint8_t phy = 0;         // 0 1M, 1 2M, 2 Coded (a CI byte follows the access address)
+  bool dir_from_header = false; // Record::dir came from the header (else unknown, to be inferred)
+  LlCrc crc = LlCrc::unknown;
+  LlCipher cipher = LlCipher::unknown;
+  std::uint8_t aux_type = 0xff; // secondary-channel advertising: 0 AUX_ADV_IND, 1 AUX_CHAIN_IND, ...
+  std::int64_t air_us = -1;     // the sniffer's own packet time (nRF v3), for timing; -1 none
+  LlHeaderError error = LlHeaderError::none;
+  std::uint16_t header_len = 0; // bytes before the LE packet (for offsets in diagnostics)
+};
 
 const char* direction_name(Direction d);
 
@@ -29,6 +55,8 @@ struct Record {
   std::uint16_t adapter = 0;   // controller index (Linux monitor), else 0
   std::uint32_t cut = 0;       // bytes the capture left out (original length - captured: snap length)
   ByteView data;               // the HCI packet without the H4 type octet; valid until the next read
+                               // (PacketType::ll: the LE packet from its access address to its CRC)
+  LlMeta ll;                   // PacketType::ll only
 };
 
 enum class ReadStatus : std::uint8_t { ok, end, error };

@@ -20,13 +20,15 @@ const char* severity_name(Severity s);
 
 // Where a code comes from: a layer below the sessions (capture, HCI, L2CAP, ATT/GATT), the
 // analysis' own caps, or the Mi auth session machine (a finding about one session).
-enum class Layer : std::uint8_t { capture, hci, l2cap, att, analysis, miauth, stdauth };
+enum class Layer : std::uint8_t { capture, hci, ll, l2cap, att, analysis, miauth, stdauth };
 
 enum class Code : std::uint8_t {
   // capture
   capture_truncated_record,
   // hci
   hci_malformed_event, hci_acl_short, hci_acl_length, hci_connection_evicted,
+  // ll (LE sniffer captures)
+  ll_header, ll_length, ll_connect_ind, ll_crc_bad, ll_encrypted, ll_lost,
   // l2cap
   l2cap_start_while_pending, l2cap_trailing_bytes, l2cap_evicted, l2cap_continuation_without_start, l2cap_overflow,
   l2cap_unfinished_at_disconnect,

@@ -83,6 +83,7 @@ Session open_session(const Input& in, const KeyStore& keys, Protocol protocol, K
   s.kind = kind;
   s.adapter = in.key.adapter;
   s.conn = in.key.handle;
+  s.link = in.link_name;
   if (in.peer && !in.peer->is_zero()) {
     s.device = *in.peer;
   } else if (keys.option_mac()) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "fe95/bytes.h"
 #include "fe95/capture.h"
@@ -58,6 +59,7 @@ struct Input {
   std::int64_t ts_ns = 0;
   std::uint64_t link = 0;          // unique per connection (a reused handle is a new link)
   LinkKey key;
+  std::string_view link_name;      // over-the-air links: "LL 0x8edf9233" (valid for the call); else empty
   const BdAddr* peer = nullptr;    // the device's address, when the connection event was seen
   std::int64_t connected_ns = 0;   // 0 when the capture has no connection event
   Direction dir = Direction::unknown;

@@ -116,6 +116,7 @@ struct Session {
   Kind kind = Kind::register_session;
   std::uint16_t adapter = 0;
   std::uint16_t conn = 0;
+  std::string link;               // over-the-air captures: "LL 0x8edf9233" (conn is then fe95's own)
   std::optional<BdAddr> device;
   std::optional<Source> device_source;  // unset: the connection event; else option or mibeacon
   std::uint64_t first_frame = 0, last_frame = 0;
