@@ -2,6 +2,7 @@
 #include "btatt_input.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "fe95/att.h"
 
@@ -9,7 +10,8 @@ namespace fe95::plugin {
 
 namespace {
 
-int hf_att_opcode = -1, hf_att_service16 = -1, hf_att_uuid16 = -1,
+int hf_att_proto = -1, hf_att_opcode = -1, hf_att_service16 = -1, hf_att_uuid16 = -1, hf_btle_aa = -1, hf_btle_connect_aa = -1,
+    hf_btle_control = -1, hf_btle_retransmit = -1,
     hf_acl_chandle = -1, hf_evt_code = -1, hf_evt_chandle = -1, hf_evt_reason = -1, hf_evt_status = -1,
     hf_evt_subevent = -1, hf_mon_adapter = -1;
 
@@ -27,21 +29,37 @@ BdAddr peer_of(packet_info* pinfo) {
   return out;
 }
 
-std::uint64_t link_key(packet_info* pinfo, std::uint32_t adapter, std::uint32_t chandle) {
-  const std::uint32_t iface =
-      pinfo->rec && (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID) ? pinfo->rec->rec_header.packet_header.interface_id : 0;
-  return static_cast<std::uint64_t>(iface) << 32 | static_cast<std::uint64_t>(adapter & 0xffff) << 16 | (chandle & 0x0fff);
+std::uint32_t interface_of(packet_info* pinfo) {
+  return pinfo->rec && (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID) ? pinfo->rec->rec_header.packet_header.interface_id
+                                                                            : 0;
 }
+
+std::uint64_t link_key(packet_info* pinfo, std::uint32_t adapter, std::uint32_t chandle) {
+  return static_cast<std::uint64_t>(interface_of(pinfo)) << 32 | static_cast<std::uint64_t>(adapter & 0xffff) << 16 |
+         (chandle & 0x0fff);
+}
+
+// An over-the-air link: (interface, access address), apart from every HCI key (bit 63).
+std::uint64_t air_key(packet_info* pinfo, std::uint32_t aa) {
+  return 1ull << 63 | static_cast<std::uint64_t>(interface_of(pinfo) & 0x7fffffff) << 32 | aa;
+}
+
+constexpr std::uint32_t kAdvAccessAddress = 0x8e89bed6;
+constexpr std::uint32_t kLlTerminateInd = 0x02;
 
 }  // namespace
 
 void BtattInput::want_fields(GArray* wanted) {
   const std::pair<const char*, int*> names[] = {
-      {"btatt.opcode", &hf_att_opcode},         {"btatt.service_uuid16", &hf_att_service16},
+      {"btatt", &hf_att_proto},                 {"btatt.opcode", &hf_att_opcode},         {"btatt.service_uuid16", &hf_att_service16},
       {"btatt.uuid16", &hf_att_uuid16},         {"bthci_acl.chandle", &hf_acl_chandle},
       {"bthci_evt.code", &hf_evt_code},         {"bthci_evt.connection_handle", &hf_evt_chandle},
       {"bthci_evt.reason", &hf_evt_reason},     {"bthci_evt.status", &hf_evt_status},
       {"bthci_evt.le_meta_subevent", &hf_evt_subevent}, {"hci_mon.adapter_id", &hf_mon_adapter},
+      // Over-the-air captures: btle hands ATT over with connection handle 0 for every link, so
+      // links are keyed by access address there, started by CONNECT_IND, ended by LL_TERMINATE_IND.
+      {"btle.access_address", &hf_btle_aa},     {"btle.link_layer_data.access_address", &hf_btle_connect_aa},
+      {"btle.control_opcode", &hf_btle_control}, {"btle.retransmit", &hf_btle_retransmit},
   };
   for (const auto& [name, id] : names) want_field(name, *id, wanted);
 }
@@ -91,18 +109,39 @@ void BtattInput::read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree*
     }
   }
 
+  // Over the air: CONNECT_IND starts a link (its access address in the LL data), LL_TERMINATE_IND
+  // ends it.
+  std::uint32_t aa = 0, control = 0;
+  const bool air = uint_field(tree, hf_btle_aa, aa);
+  if (air && aa == kAdvAccessAddress && uint_field(tree, hf_btle_connect_aa, aa)) {
+    end(air_key(pinfo, aa), tracker, ts_ns, miauth::EndReason::link_dropped);
+    link(air_key(pinfo, aa), tracker, ts_ns).connected_ns = ts_ns;
+    return;
+  }
+  if (air && uint_field(tree, hf_btle_control, control) && control == kLlTerminateInd) {
+    end(air_key(pinfo, aa), tracker, ts_ns, miauth::EndReason::disconnect);
+    return;
+  }
+
   // ATT: one PDU per frame as btatt shows it.
   std::uint32_t opcode = 0;
-  if (!uint_field(tree, hf_att_opcode, opcode) || !uint_field(tree, hf_acl_chandle, chandle)) return;
+  if (!uint_field(tree, hf_att_opcode, opcode)) return;
+  if (!air && !uint_field(tree, hf_acl_chandle, chandle)) return;
   if (!att::opcode_info(static_cast<std::uint8_t>(opcode))) return;
-  Link& l = link(link_key(pinfo, adapter, chandle), tracker, ts_ns);
+  Link& l = link(air ? air_key(pinfo, aa) : link_key(pinfo, adapter, chandle), tracker, ts_ns);
   if (const BdAddr peer = peer_of(pinfo); !peer.is_zero()) l.peer = peer;
+  if (air && l.label.empty()) {
+    char name[24];
+    std::snprintf(name, sizeof name, "LL 0x%08x", aa);
+    l.label = name;
+  }
 
   miauth::Input in;
   in.frame = pinfo->num;
   in.ts_ns = ts_ns;
   in.link = l.serial;
-  in.key = {static_cast<std::uint16_t>(adapter), static_cast<std::uint16_t>(chandle)};
+  in.key = {static_cast<std::uint16_t>(adapter), static_cast<std::uint16_t>(air ? 0 : chandle)};
+  in.link_name = l.label;
   in.peer = l.peer ? &*l.peer : nullptr;
   in.connected_ns = l.connected_ns;
   in.dir = pinfo->p2p_dir == P2P_DIR_SENT ? Direction::sent : pinfo->p2p_dir == P2P_DIR_RECV ? Direction::rcvd
@@ -118,7 +157,11 @@ void BtattInput::read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree*
   // as tshark's second pass) point at it without btatt's fields.
   if (op_fi->ds_tvb && op_fi->ds_tvb == frame_tvb) layout_.pdu_in_frame = op_fi->start;
   if (op_fi->ds_tvb) {
-    const gint n = tvb_captured_length_remaining(op_fi->ds_tvb, op_fi->start);
+    gint n = tvb_captured_length_remaining(op_fi->ds_tvb, op_fi->start);
+    // The PDU ends where btatt's item ends: over the air the frame goes on with the CRC.
+    for (const field_info* p : fields(tree, hf_att_proto))
+      if (p->ds_tvb == op_fi->ds_tvb && p->start <= op_fi->start && p->start + p->length > op_fi->start)
+        n = std::min(n, p->start + p->length - op_fi->start);
     if (n > 0) {
       bytes.resize(static_cast<std::size_t>(n));
       tvb_memcpy(op_fi->ds_tvb, bytes.data(), op_fi->start, bytes.size());
@@ -127,6 +170,13 @@ void BtattInput::read_frame(tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree*
   att::Pdu pdu;
   if (att::parse(bytes, pdu) != att::ParseError::none) return;  // btatt flags it malformed itself
   const std::size_t side = in.dir == Direction::rcvd ? 1 : 0;  // who sent this PDU
+  if (air) {
+    // btle passes a retransmitted complete PDU to ATT again: the same bytes, flagged (its flag
+    // alone is advisory: tool-written captures log every PDU with SN 0). fe95's link layer drops it.
+    const bool repeat = !fields(tree, hf_btle_retransmit).empty() && l.last_att[side] == bytes;
+    l.last_att[side] = bytes;
+    if (repeat) return;
+  }
   in.has_handle = pdu.has_handle;
   in.handle = pdu.handle;
   if (pdu.has_handle) layout_.handle_at = opcode == att::kErrorRsp ? 2 : 1;  // after the request opcode, or first

@@ -60,6 +60,8 @@ private:
     std::uint16_t request[2] = {0, 0};
     std::uint32_t request_frame[2] = {0, 0};
     std::uint16_t indication[2] = {0, 0};
+    std::string label;              // over-the-air links: "LL 0x8edf9233"
+    Bytes last_att[2];              // over-the-air links: the last ATT PDU per direction
     [[nodiscard]] std::uint16_t token_handle() const override { return token; }
   };
   Link& link(std::uint64_t key, Trackers& tracker, std::int64_t ts_ns);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scenario.h"
 
+#include "fe95/ll.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -60,6 +62,7 @@ GattDb standard_services() {
 }
 
 void Scenario::packet(PacketType type, Direction dir, const std::vector<std::uint8_t>& data) {
+  if (air_) return;  // HCI commands and events are not on the air
   tick();
   Packet p;
   p.ts_ns = now_;
@@ -85,6 +88,10 @@ void Scenario::event(std::uint8_t code, const std::vector<std::uint8_t>& params)
 }
 
 void Scenario::connect(std::uint16_t handle, const BdAddr& peer, bool enhanced, std::uint8_t peer_addr_type) {
+  if (air_) {
+    air_connect(handle, peer, peer_addr_type);
+    return;
+  }
   // HCI_LE_Create_Connection (OGF 0x08, OCF 0x000d), Vol 4 Part E §7.8.12.
   std::vector<std::uint8_t> cp;
   le16(cp, 0x0060);  // scan interval
@@ -115,6 +122,11 @@ void Scenario::connect(std::uint16_t handle, const BdAddr& peer, bool enhanced, 
 }
 
 void Scenario::disconnect(std::uint16_t handle, std::uint8_t reason) {
+  if (air_) {
+    air_exchange(handle, Direction::sent, 3, {0x02, reason});  // LL_TERMINATE_IND from the central
+    air_links_.erase(handle);
+    return;
+  }
   std::vector<std::uint8_t> p{0x00};
   le16(p, handle);
   p.push_back(reason);
@@ -123,6 +135,10 @@ void Scenario::disconnect(std::uint16_t handle, std::uint8_t reason) {
 
 void Scenario::advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, bool extended, std::uint8_t addr_type,
                       std::uint8_t event_type) {
+  if (air_) {
+    air_advert(a, ad, extended, addr_type, event_type);
+    return;
+  }
   std::vector<std::uint8_t> p;
   if (!extended) {
     // LE Advertising Report, Vol 4 Part E §7.7.65.2.
@@ -169,7 +185,174 @@ std::vector<std::vector<std::uint8_t>> Scenario::fragments(std::uint16_t handle,
   return out;
 }
 
-void Scenario::acl(Direction dir, const std::vector<std::uint8_t>& fragment) { packet(PacketType::acl, dir, fragment); }
+void Scenario::acl(Direction dir, const std::vector<std::uint8_t>& fragment) {
+  if (air_ && fragment.size() >= 4) {
+    // The same fragment as a data PDU: a start (LLID 2) or a continuation (LLID 1).
+    const std::uint16_t hf = static_cast<std::uint16_t>(fragment[0] | fragment[1] << 8);
+    air_exchange(static_cast<std::uint16_t>(hf & 0x0fff), dir, (hf >> 12 & 0x3) == 0x1 ? 1 : 2,
+                 std::vector<std::uint8_t>(fragment.begin() + 4, fragment.end()));
+    return;
+  }
+  packet(PacketType::acl, dir, fragment);
+}
+
+// ---- over the air ----
+
+namespace {
+const BdAddr kCentral = *BdAddr::parse("11:22:33:44:55:66");  // the phone
+constexpr std::int64_t kIntervalUs = 7500;                    // connection interval 7.5 ms
+// Air time of a PDU of n bytes on the 1M PHY (preamble, AA, header, payload, CRC) plus T_IFS.
+std::int64_t air_us(std::size_t n) { return static_cast<std::int64_t>(8 * (1 + 4 + n + 3)) + 150; }
+}  // namespace
+
+void Scenario::air_packet(std::uint32_t aa, std::uint32_t crc_init, const std::vector<std::uint8_t>& pdu,
+                          std::uint8_t channel, bool advertising, Direction dir, bool crc_ok, std::uint16_t event,
+                          bool write) {
+  std::vector<std::uint8_t> le;
+  for (int i = 0; i < 4; ++i) le.push_back(static_cast<std::uint8_t>(aa >> (8 * i)));
+  le.insert(le.end(), pdu.begin(), pdu.end());
+  const std::uint32_t crc = ll::air_crc(crc_init, pdu);
+  le.push_back(static_cast<std::uint8_t>(crc));
+  le.push_back(static_cast<std::uint8_t>(crc >> 8));
+  le.push_back(static_cast<std::uint8_t>(crc >> 16));
+  if (!crc_ok) le.back() ^= 0x5a;  // received damaged: the CRC no longer matches
+  if (write) {
+    Packet p;
+    p.ts_ns = now_;
+    p.dir = dir;
+    p.type = PacketType::ll;
+    p.data = le;
+    p.channel = channel;
+    p.crc_ok = crc_ok;
+    p.advertising = advertising;
+    p.aux = advertising && channel < 37;
+    p.event_counter = event;
+    w_.write(p);
+  }
+  now_ += air_us(pdu.size()) * 1000;
+}
+
+void Scenario::air_connect(std::uint16_t handle, const BdAddr& peer, std::uint8_t peer_addr_type) {
+  AirLink l;
+  l.aa = 0xaf9a0000u | handle;
+  l.crc_init = 0x1a2b00u | (handle & 0xff);
+  // CONNECT_IND (Vol 6 Part B §2.3.3.1): InitA, AdvA, AA, CRCInit, WinSize, WinOffset, Interval,
+  // Latency, Timeout, ChM, Hop/SCA.
+  std::vector<std::uint8_t> pdu{static_cast<std::uint8_t>(0x05 | (peer_addr_type & 1) << 7), 34};
+  addr(pdu, kCentral);
+  addr(pdu, peer);
+  for (int i = 0; i < 4; ++i) pdu.push_back(static_cast<std::uint8_t>(l.aa >> (8 * i)));
+  for (int i = 0; i < 3; ++i) pdu.push_back(static_cast<std::uint8_t>(l.crc_init >> (8 * i)));
+  pdu.push_back(2);     // WinSize
+  le16(pdu, 0);         // WinOffset
+  le16(pdu, kIntervalUs / 1250);
+  le16(pdu, 0);         // latency
+  le16(pdu, 72);        // timeout 720 ms
+  pdu.insert(pdu.end(), {0xff, 0xff, 0xff, 0xff, 0x1f});  // all 37 data channels
+  pdu.push_back(7);     // hop 7, SCA 0
+  now_ += 1000000;      // the central scanned for a while
+  air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, 37, true, Direction::sent);
+  air_links_[handle] = l;
+}
+
+void Scenario::air_exchange(std::uint16_t handle, Direction dir, std::uint8_t llid, const std::vector<std::uint8_t>& payload) {
+  auto it = air_links_.find(handle);
+  if (it == air_links_.end()) {  // no CONNECT_IND: the capture joins the connection here
+    AirLink l;
+    l.aa = 0xaf9a0000u | handle;
+    l.crc_init = 0x1a2b00u | (handle & 0xff);
+    it = air_links_.emplace(handle, l).first;
+  }
+  AirLink& l = it->second;
+  const int s = dir == Direction::sent ? 0 : 1;
+  // Acknowledgement (Vol 6 Part B §4.5.9): a PDU carries its sender's SN and NESN; the receiver
+  // takes it as new when its SN equals the receiver's NESN (and flips NESN); the sender learns its
+  // last PDU was acked when the other's NESN differs from its SN (and flips SN).
+  auto make = [&](int x, std::uint8_t id, const std::vector<std::uint8_t>& body) {
+    std::vector<std::uint8_t> pdu{static_cast<std::uint8_t>(id | l.nesn[x] << 2 | l.sn[x] << 3),
+                                  static_cast<std::uint8_t>(body.size())};
+    pdu.insert(pdu.end(), body.begin(), body.end());
+    return pdu;
+  };
+  auto deliver = [&](int x, const std::vector<std::uint8_t>& pdu, bool received, bool heard = true, bool crc_ok = true) {
+    air_packet(l.aa, l.crc_init, pdu, static_cast<std::uint8_t>(l.event % 37), false,
+               x == 0 ? Direction::sent : Direction::rcvd, crc_ok, l.event, heard);
+    const int y = 1 - x;
+    if (((pdu[0] >> 2) & 1) != l.sn[y]) l.sn[y] ^= 1;  // y's last PDU acked
+    if (received && ((pdu[0] >> 3) & 1) == l.nesn[y]) l.nesn[y] ^= 1;
+  };
+  // One connection event (the central opens it): the data from its side, an empty PDU from the
+  // other. What a sniffer also meets, once per link: the peripheral's empty PDU missed (the 4th
+  // event), one heard with a bad CRC (the 6th), and a data PDU (the 5th) that its receiver did not
+  // get, sent again in the next event (same SN, same bytes).
+  const std::vector<std::uint8_t> data_pdu_body = payload;
+  auto event = [&](bool lost) {
+    now_ += kIntervalUs * 1000;
+    ++l.event;
+    ++l.pdus;
+    const bool miss = !l.missed && l.pdus >= 4, damage = !l.crc_bad && l.pdus >= 6 && !miss;
+    if (s == 0) {
+      deliver(0, make(0, llid, data_pdu_body), !lost);
+      l.missed |= miss;
+      l.crc_bad |= damage;
+      deliver(1, make(1, 1, {}), true, !miss, !damage);
+    } else {
+      deliver(0, make(0, 1, {}), true);
+      deliver(1, make(1, llid, data_pdu_body), !lost);
+    }
+  };
+  const bool lose = llid != 3 && l.pdus >= 5 && !l.retransmitted;
+  l.retransmitted |= lose;
+  event(lose);
+  if (!lose) return;
+  if (s == 1) {  // the central's next PDU does not acknowledge it: the peripheral sends it again
+    now_ += kIntervalUs * 1000;
+    ++l.event;
+    deliver(0, make(0, 1, {}), true);
+    deliver(1, make(1, llid, data_pdu_body), true);
+  } else {
+    event(false);
+  }
+}
+
+void Scenario::air_advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, bool extended, std::uint8_t addr_type,
+                          std::uint8_t event_type) {
+  now_ += 100000;  // 100 ms between advertising events
+  ++air_adverts_;
+  if (!extended) {
+    // ADV_IND 0, ADV_SCAN_IND 6, ADV_NONCONN_IND 2, SCAN_RSP 4 (HCI's event types 0, 2, 3, 4).
+    const std::uint8_t type = event_type == 3 ? 2 : event_type == 2 ? 6 : event_type == 4 ? 4 : 0;
+    std::vector<std::uint8_t> pdu{static_cast<std::uint8_t>(type | (addr_type & 1) << 6),
+                                  static_cast<std::uint8_t>(6 + ad.size())};
+    addr(pdu, a);
+    pdu.insert(pdu.end(), ad.begin(), ad.end());
+    for (const int ch : {37, 38, 39}) {
+      air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, static_cast<std::uint8_t>(ch), true, Direction::unknown);
+      now_ += 400000;
+    }
+    if (air_adverts_ == 2)  // once: the same advert heard again, damaged (its CRC fails)
+      air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, 38, true, Direction::unknown, false);
+    return;
+  }
+  // Extended: ADV_EXT_IND on the primary channels (ADI, AuxPtr), then AUX_ADV_IND on channel 9
+  // with AdvA, ADI and the data (Vol 6 Part B §2.3.4).
+  const std::uint16_t adi = static_cast<std::uint16_t>((air_adverts_ & 0x0fff) | 0x1000);
+  std::vector<std::uint8_t> ext{0x07, 7};  // ADV_EXT_IND, 7 bytes
+  ext.push_back(1 + 2 + 3);                // extended header length; mode: non-connectable, non-scannable
+  ext.push_back(0x18);                     // flags: ADI, AuxPtr
+  le16(ext, adi);
+  ext.insert(ext.end(), {0x09, 0x2c, 0x00});  // AuxPtr: channel 9, 30 us units, offset, 1M
+  for (const int ch : {37, 38, 39})
+    air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, ext, static_cast<std::uint8_t>(ch), true, Direction::unknown);
+  std::vector<std::uint8_t> aux{static_cast<std::uint8_t>(0x07 | (addr_type & 1) << 6), 0};
+  aux.push_back(1 + 6 + 2);
+  aux.push_back(0x09);                // flags: AdvA, ADI
+  addr(aux, a);
+  le16(aux, adi);
+  aux.insert(aux.end(), ad.begin(), ad.end());
+  aux[1] = static_cast<std::uint8_t>(aux.size() - 2);
+  air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, aux, 9, true, Direction::unknown);
+}
 
 void Scenario::l2cap(std::uint16_t handle, Direction dir, std::uint16_t cid, const std::vector<std::uint8_t>& payload) {
   for (const auto& f : fragments(handle, dir, cid, payload)) acl(dir, f);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,7 +39,15 @@ GattDb standard_services();
 
 class Scenario {
 public:
-  Scenario(Writer& w, std::int64_t start_ns) : w_(w), now_(start_ns) {}
+  Scenario(Writer& w, std::int64_t start_ns) : w_(w), now_(start_ns), air_(w.over_the_air()) {}
+
+  // Over the air (an LE sniffer's format): connect() writes a CONNECT_IND, l2cap() and acl() data
+  // PDUs of at most 27 bytes in connection events (the other side answers with an empty PDU),
+  // disconnect() an LL_TERMINATE_IND, advert() the same ADV_IND on channels 37, 38 and 39; HCI
+  // commands and events are not on the air and are not written. What a sniffer also sees, on
+  // every link: a data PDU sent twice (its receiver did not get it: same SN, same bytes), an
+  // empty PDU missed, one with a bad CRC; and one advert with a bad CRC.
+  [[nodiscard]] bool over_the_air() const { return air_; }
 
   void advance_us(std::int64_t us) { now_ += us * 1000; }
   [[nodiscard]] std::int64_t now() const { return now_; }
@@ -81,8 +90,26 @@ public:
 
 private:
   void tick() { now_ += step_us_ * 1000; }
+  // Over the air.
+  struct AirLink {
+    std::uint32_t aa = 0, crc_init = 0;
+    std::uint8_t sn[2] = {0, 0}, nesn[2] = {0, 0};  // [0] central, [1] peripheral
+    std::uint16_t event = 0;
+    std::uint64_t pdus = 0;
+    bool missed = false, crc_bad = false, retransmitted = false;
+  };
+  void air_packet(std::uint32_t aa, std::uint32_t crc_init, const std::vector<std::uint8_t>& pdu, std::uint8_t channel,
+                  bool advertising, Direction dir, bool crc_ok = true, std::uint16_t event = 0, bool write = true);
+  // One data PDU from `dir`'s side in a connection event, the other side's empty PDU after it.
+  void air_exchange(std::uint16_t handle, Direction dir, std::uint8_t llid, const std::vector<std::uint8_t>& payload);
+  void air_connect(std::uint16_t handle, const BdAddr& peer, std::uint8_t peer_addr_type);
+  void air_advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, bool extended, std::uint8_t addr_type,
+                  std::uint8_t event_type);
   Writer& w_;
   std::int64_t now_;
+  bool air_ = false;
+  std::map<std::uint16_t, AirLink> air_links_;
+  std::uint64_t air_adverts_ = 0;
   std::int64_t step_us_ = 1250;  // one 1.25 ms connection event
   std::uint16_t adapter_ = 0;
   std::size_t acl_mtu_ = 27;

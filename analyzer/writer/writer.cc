@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "writer.h"
 
+#include "fe95/ll.h"
+
 #include <pcap/pcap.h>
 
 #include <cstring>
@@ -22,6 +24,7 @@ constexpr FormatInfo kFormats[] = {
     {Format::pcap_phdr, "pcap", ".pcap"},              {Format::pcap_phdr_ns, "pcap-ns", ".pcap"},
     {Format::pcap_monitor, "pcap-monitor", ".pcap"},   {Format::pcapng_phdr, "pcapng", ".pcapng"},
     {Format::pcapng_monitor, "pcapng-monitor", ".pcapng"},
+    {Format::pcap_nordic, "nrf-sniffer", ".pcap"},     {Format::pcap_ll_phdr, "ll-phdr", ".pcap"},
 };
 
 void put_be32(std::vector<std::uint8_t>& b, std::uint32_t v) {
@@ -53,10 +56,49 @@ std::uint16_t monitor_opcode(const Packet& p) {
   }
 }
 
+// The sniffer headers (LL_CAPTURES §1.2, §1.3) before the LE packet.
+void sniffer_header(Format f, const Packet& p, std::vector<std::uint8_t>& out) {
+  const bool central = p.dir == Direction::sent;
+  if (f == Format::pcap_nordic) {
+    // Version 3: board id, payload length (event header + LE packet), version, UART packet
+    // counter, packet id (0x02 advertising, 0x06 data), event header length 10; flags, channel,
+    // RSSI (positive), event counter, firmware timestamp (us).
+    static std::uint16_t counter = 0;
+    out.push_back(0x00);
+    put_le16(out, static_cast<std::uint16_t>(10 + p.data.size()));
+    out.push_back(3);
+    put_le16(out, counter++);
+    out.push_back(p.advertising ? 0x02 : 0x06);
+    out.push_back(10);
+    std::uint8_t flags = p.crc_ok ? 0x01 : 0x00;
+    if (!p.advertising && central) flags |= 0x02;
+    out.push_back(flags);
+    out.push_back(p.channel);
+    out.push_back(60);  // -60 dBm
+    put_le16(out, p.event_counter);
+    put_le32(out, static_cast<std::uint32_t>(p.ts_ns / 1000));
+    return;
+  }
+  // 256: RF channel, signal, noise, AA offenses, reference AA, flags (dewhitened, signal valid,
+  // PDU type: 0 advertising or 2/3 data by direction, CRC checked and valid).
+  out.push_back(ll::index_to_rf(p.channel));
+  out.push_back(static_cast<std::uint8_t>(-60));
+  out.push_back(0);
+  out.push_back(0);
+  put_le32(out, 0);
+  std::uint16_t flags = 0x0001 | 0x0002 | 0x0400;
+  if (p.crc_ok) flags |= 0x0800;
+  if (!p.advertising) flags |= static_cast<std::uint16_t>((central ? 2 : 3) << 7);
+  if (p.aux) flags |= 1 << 7;  // auxiliary advertising, AUX_ADV_IND (aux type 0)
+  put_le16(out, flags);
+}
+
 // The record body for a format: pseudo-header / type octet + HCI packet.
 void body(Format f, const Packet& p, std::vector<std::uint8_t>& out) {
   out.clear();
   switch (f) {
+    case Format::pcap_nordic:
+    case Format::pcap_ll_phdr: sniffer_header(f, p, out); break;
     case Format::btsnoop_h4:
     case Format::pcap_h4: out.push_back(h4_type(p.type)); break;
     case Format::pcap_phdr:
@@ -143,8 +185,10 @@ private:
 class PcapWriter final : public Writer {
 public:
   PcapWriter(const std::string& path, Format f) : f_(f) {
-    const int dlt = f == Format::pcap_h4 ? DLT_BLUETOOTH_HCI_H4
+    const int dlt = f == Format::pcap_h4        ? DLT_BLUETOOTH_HCI_H4
                     : f == Format::pcap_monitor ? DLT_BLUETOOTH_LINUX_MONITOR
+                    : f == Format::pcap_nordic  ? 272
+                    : f == Format::pcap_ll_phdr ? 256
                                                 : DLT_BLUETOOTH_HCI_H4_WITH_PHDR;
     nano_ = f == Format::pcap_phdr_ns;
     dead_ = pcap_open_dead_with_tstamp_precision(dlt, 262144,
@@ -157,6 +201,7 @@ public:
     }
   }
   ~PcapWriter() override { close(); }
+  [[nodiscard]] bool over_the_air() const override { return fe95::writer::over_the_air(f_); }
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
   void write(const Packet& p) override {
@@ -232,6 +277,8 @@ private:
 
 }  // namespace
 
+bool over_the_air(Format f) { return f == Format::pcap_nordic || f == Format::pcap_ll_phdr; }
+
 const char* format_name(Format f) {
   for (const auto& i : kFormats)
     if (i.f == f) return i.name;
@@ -259,7 +306,9 @@ std::unique_ptr<Writer> open_writer(const std::string& path, Format f) {
     case Format::pcap_h4:
     case Format::pcap_phdr:
     case Format::pcap_phdr_ns:
-    case Format::pcap_monitor: return std::make_unique<PcapWriter>(path, f);
+    case Format::pcap_monitor:
+    case Format::pcap_nordic:
+    case Format::pcap_ll_phdr: return std::make_unique<PcapWriter>(path, f);
     case Format::pcapng_phdr:
     case Format::pcapng_monitor: return std::make_unique<PcapngWriter>(path, f);
   }

@@ -24,6 +24,10 @@ enum class Format : std::uint8_t {
   pcap_monitor,     // pcap link type 254
   pcapng_phdr,      // pcapng, link type 201
   pcapng_monitor,   // pcapng, link type 254
+  // Over the air (LE sniffer captures, ../shared/docs/LL_CAPTURES.md §1): the scenario is written
+  // as a sniffer hears it (Scenario::over_the_air()).
+  pcap_nordic,      // pcap link type 272, nRF Sniffer header version 3
+  pcap_ll_phdr,     // pcap link type 256, LE link layer with the 10-byte pseudo-header
 };
 
 // "btsnoop", "btsnoop-h1", "btmon", "pcap-h4", "pcap", "pcap-ns", "pcap-monitor", "pcapng", "pcapng-monitor"
@@ -33,11 +37,20 @@ const char* format_extension(Format f);
 
 struct Packet {
   std::int64_t ts_ns = 0;
-  Direction dir = Direction::sent;
+  Direction dir = Direction::sent;  // PacketType::ll: sent = central to peripheral
   PacketType type = PacketType::acl;
   std::uint16_t adapter = 0;
-  ByteView data;  // HCI packet without the H4 type octet
+  ByteView data;  // HCI packet without the H4 type octet; PacketType::ll: the LE packet (AA .. CRC)
+  // PacketType::ll only: what the sniffer's header says.
+  std::uint8_t channel = 37;
+  bool crc_ok = true;
+  bool advertising = false;
+  bool aux = false;  // an advertising PDU on a secondary channel (AUX_ADV_IND)
+  std::uint16_t event_counter = 0;
 };
+
+// Whether a format is an LE sniffer's (the scenario then writes link-layer packets).
+bool over_the_air(Format f);
 
 class Writer {
 public:
@@ -45,6 +58,8 @@ public:
   virtual void write(const Packet& p) = 0;
   // Flushes and closes; returns false on an I/O error.
   virtual bool close() = 0;
+  // An LE sniffer format: scenarios write link-layer packets (PacketType::ll) to it.
+  [[nodiscard]] virtual bool over_the_air() const { return false; }
 };
 
 // Opens path for writing in the given format (throws std::runtime_error on failure: this is a

@@ -5,6 +5,8 @@
 
 #include "miauth_scenario.h"
 #include "std_scenario.h"
+#include "writer.h"
+#include "fe95/ll.h"
 #include "scenario.h"
 #include "support.h"
 
@@ -212,6 +214,58 @@ TEST(Hostile, StandardAuthTransfersAndSessionFlood) {
   EXPECT_EQ(sessions[1]["messages"]["decrypted"], 1024);
   EXPECT_EQ(sessions[1]["messages"]["not_kept"], n - 1024);
   EXPECT_EQ(messages, 1024u);
+}
+
+// Over the air (link type 272): a million CONNECT_INDs with distinct access addresses, each with a
+// data PDU; a million data PDUs of unknown access addresses (mid-connection links); a million
+// advertisers; extended advertising chains that never end. Connections stay capped (512), the
+// per-address tables bounded; every packet is read.
+TEST(Hostile, OverTheAirFloods) {
+  const std::uint64_t n = 1000000 / kScale;
+  Made m;
+  m.path = temp_dir() + "/air.pcap";
+  {
+    auto w = open_writer(m.path, Format::pcap_nordic);
+    std::int64_t ns = 1700000000LL * 1000000000LL;
+    Bytes le;
+    auto put = [&](std::uint32_t aa, std::uint32_t init, const Bytes& pdu, std::uint8_t channel, bool adv, Direction d) {
+      le.clear();
+      for (int i = 0; i < 4; ++i) le.push_back(static_cast<std::uint8_t>(aa >> (8 * i)));
+      le.insert(le.end(), pdu.begin(), pdu.end());
+      const std::uint32_t crc = ll::air_crc(init, pdu);
+      for (int i = 0; i < 3; ++i) le.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+      Packet p;
+      p.ts_ns = ns += 10000000;  // 10 ms apart
+      p.dir = d;
+      p.type = PacketType::ll;
+      p.data = le;
+      p.channel = channel;
+      p.advertising = adv;
+      w->write(p);
+      ++m.packets;
+    };
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto aa = static_cast<std::uint32_t>(0x10000000u + i);
+      Bytes ind{0x05, 34, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11};
+      for (int k = 0; k < 6; ++k) ind.push_back(static_cast<std::uint8_t>(i >> (8 * (k % 4))));
+      for (int k = 0; k < 4; ++k) ind.push_back(static_cast<std::uint8_t>(aa >> (8 * k)));
+      ind.insert(ind.end(), {0x56, 0x34, 0x12, 2, 0, 0, 6, 0, 0, 0, 72, 0, 0xff, 0xff, 0xff, 0xff, 0x1f, 7});
+      put(ll::kAdvAccessAddress, ll::kAdvCrcInit, ind, 37, true, Direction::sent);
+      put(aa, 0x123456, {0x02, 0x07, 0x03, 0x00, 0x04, 0x00, 0x12, 0x10, 0x00}, 5, false, Direction::sent);
+      put(static_cast<std::uint32_t>(0x20000000u + i), 0x123456, {0x02, 0x05, 0x01, 0x00, 0x04, 0x00, 0x13}, 6, false,
+          Direction::rcvd);
+      Bytes adv{0x02, 6 + 3, 0, 0, 0, 0, 0, 0, 0x02, 0x01, 0x06};
+      for (int k = 0; k < 4; ++k) adv[2 + static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(i >> (8 * k));
+      put(ll::kAdvAccessAddress, ll::kAdvCrcInit, adv, 38, true, Direction::unknown);
+      // An AUX_ADV_IND with AdvA, ADI and AuxPtr: a chain whose next piece never comes.
+      Bytes aux{0x07, 0, 1 + 6 + 2 + 3, 0x19, 1, 2, 3, 4, 5, 6, static_cast<std::uint8_t>(i), static_cast<std::uint8_t>(i >> 8),
+                0x09, 0x2c, 0x00, 0x02, 0x01, 0x06};
+      aux[1] = static_cast<std::uint8_t>(aux.size() - 2);
+      put(ll::kAdvAccessAddress, ll::kAdvCrcInit, aux, 9, true, Direction::unknown);
+    }
+    ASSERT_TRUE(w->close());
+  }
+  EXPECT_LE(peak_mib(m), kCapMiB);
 }
 
 TEST(Hostile, MillionDistinctAdvertisers) {

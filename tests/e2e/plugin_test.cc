@@ -287,6 +287,9 @@ const std::map<std::string, int> kExcusedSteps = {
     {"register-kettle-pcapng.pcapng", 1},    // same
     {"mistake-product-id.btsnoop", 1},       // same
     {"register-then-login.btsnoop", 1},      // same (the register)
+    {"register-kettle-nrf-sniffer.pcap", 1}, // the sniffer twins: as their HCI captures
+    {"register-kettle-ll-phdr.pcap", 1},
+    {"register-then-login-nrf-sniffer.pcap", 1},
     {"two-adapters-same-handle.btsnoop", 2}, // same, one per kettle
     {"register-mibeacon.btsnoop", 1},        // T1: device found from the advertiser's keystream at T2
     {"register-then-wrong-login.btsnoop", 2},  // T1 (search); the challenge's tentative tick
@@ -301,10 +304,23 @@ const std::map<std::string, int> kExcusedSteps = {
 bool agrees_with_cli(Plugin& p, const std::string& path, const std::vector<std::string>& cli_args,
                      const std::vector<std::string>& tshark_args);
 
+// HCI and over-the-air captures alike (the plugin keys sniffer links by access address).
+std::vector<std::string> shipped_all() {
+  std::vector<std::string> all = shipped_hci();
+  for (auto& f : shipped_ll()) all.push_back(std::move(f));
+  return all;
+}
+
 TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
-  int compared = 0;
-  for (const auto& path : shipped_hci()) compared += agrees_with_cli(*this, path, {}, {});
+  int compared = 0, over_the_air = 0;
+  for (const auto& path : shipped_all()) {
+    const bool ok = agrees_with_cli(*this, path, {}, {});
+    compared += ok;
+    over_the_air += ok && path.find(".pcap") != std::string::npos && (path.find("-nrf-sniffer") != std::string::npos ||
+                                                                       path.find("-ll-phdr") != std::string::npos);
+  }
   EXPECT_GE(compared, 15);
+  EXPECT_EQ(over_the_air, 5);  // the sniffer twins of the register, login and scooter captures
 }
 
 // Standard auth with the token (docs/STANDARD_AUTH.md §7): statuses, steps, decrypted session
@@ -312,11 +328,11 @@ TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
 TEST_F(Plugin, AgreesWithTheCliOnStandardAuthWithATokenAndAWrongOne) {
   int compared = 0;
   for (const char* token : {"0cf5615003810d89c233a12a", "00112233445566778899aabb"})
-    for (const auto& path : shipped_hci()) {
+    for (const auto& path : shipped_all()) {
       if (fs::path(path).filename().string().rfind("std-", 0) != 0) continue;
       compared += agrees_with_cli(*this, path, {"--token", token}, {"-o", std::string("miauth.token:") + token});
     }
-  EXPECT_EQ(compared, 16);  // 8 standard-auth captures, twice
+  EXPECT_EQ(compared, 18);  // 9 standard-auth captures (one a sniffer's), twice
 }
 
 bool agrees_with_cli(Plugin& p, const std::string& path, const std::vector<std::string>& cli_args,

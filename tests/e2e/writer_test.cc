@@ -54,5 +54,39 @@ TEST_P(TsharkClean, NoMalformedNoExpertWarnings) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, TsharkClean, ::testing::ValuesIn(shipped_hci()), capture_param);
 
+// The writer's sniffer captures: tshark decodes every frame as btle, with no malformed packet and
+// no expert info but the CRC errors the writer puts in on purpose (one damaged empty PDU per link,
+// one damaged advert), as many as fe95 counted and skipped.
+class LlTsharkClean : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(LlTsharkClean, OnlyTheIntendedCrcErrors) {
+  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  auto r = run({"tshark", "-r", GetParam(), "-q", "-z", "expert,warn"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.find("Malformed"), std::string::npos) << r.out;
+  std::istringstream in(r.out);
+  std::string line;
+  long crc_errors = -1;
+  while (std::getline(in, line)) {
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[first]))) continue;
+    const bool ll_crc = line.find("BT LE LL") != std::string::npos && line.find("Incorrect CRC") != std::string::npos;
+    const bool nordic_crc = line.find("NORDIC_BLE") != std::string::npos && line.find("CRC is bad") != std::string::npos;
+    EXPECT_TRUE(ll_crc || nordic_crc) << "tshark expert info: " << line;
+    if (ll_crc) crc_errors = std::atol(line.c_str() + first);
+  }
+  auto m = run({FE95_BINARY, "analyze", "--json", "-q", GetParam()});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  long skipped = 0;
+  for (const auto& j : json_lines(m.out))
+    if (j["type"] == "diagnostic" && j["code"] == "ll.crc_bad") skipped = std::atol(j["message"].get<std::string>().c_str());
+  EXPECT_GT(skipped, 0);
+  EXPECT_EQ(crc_errors, skipped);
+  auto n = run({"tshark", "-r", GetParam(), "-Y", "!btle", "-T", "fields", "-e", "frame.number"});
+  EXPECT_EQ(n.out, "") << "frames tshark does not see as Bluetooth LE link layer";
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, LlTsharkClean, ::testing::ValuesIn(shipped_ll()), capture_param);
+
 }  // namespace
 }  // namespace fe95::test

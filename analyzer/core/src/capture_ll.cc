@@ -5,22 +5,13 @@
 // Every length is checked before use; a header that does not add up is an LlHeaderError, and the
 // stack reports it with the frame and offset.
 #include "capture_internal.h"
+#include "fe95/ll.h"
 
 namespace fe95 {
 
 namespace {
 
-constexpr std::uint32_t kAdvAccessAddress = 0x8e89bed6;
-
-// 256's RF channel (2402 + 2k MHz) to the channel index (Core Vol 6 Part B §1.4.1).
-std::uint8_t rf_to_index(unsigned rf) {
-  if (rf == 0) return 37;
-  if (rf == 12) return 38;
-  if (rf == 39) return 39;
-  if (rf >= 1 && rf <= 11) return static_cast<std::uint8_t>(rf - 1);
-  if (rf >= 13 && rf <= 38) return static_cast<std::uint8_t>(rf - 2);
-  return 0xff;
-}
+using ll::kAdvAccessAddress;
 
 void set_error(Record& rec, ByteView bytes, LlHeaderError e) {
   rec.ll.error = e;
@@ -32,7 +23,7 @@ void phdr256(ByteView b, Record& rec) {
   if (b.size() < 10) return set_error(rec, b, LlHeaderError::short_header);
   LlMeta& m = rec.ll;
   m.header_len = 10;
-  m.channel = rf_to_index(b[0]);
+  m.channel = ll::rf_to_index(b[0]);
   const std::uint16_t flags = load_u16le(b.data() + 8);
   if (flags & 0x0002) m.rssi = static_cast<std::int8_t>(b[1]);
   const unsigned pdu_type = (flags >> 7) & 0x7;
@@ -100,7 +91,7 @@ void ppi(ByteView b, Record& rec) {
     if (at + 4 + flen > len) return set_error(rec, b, LlHeaderError::length_mismatch);
     if (type == 30006 && flen >= 12) {
       const std::uint16_t mhz = load_u16le(b.data() + at + 5);
-      if (mhz >= 2402 && mhz <= 2480 && mhz % 2 == 0) rec.ll.channel = rf_to_index((mhz - 2402u) / 2u);
+      if (mhz >= 2402 && mhz <= 2480 && mhz % 2 == 0) rec.ll.channel = ll::rf_to_index((mhz - 2402u) / 2u);
       rec.ll.rssi = static_cast<std::int8_t>(b[at + 4 + 10]);  // rssi_avg
       found = true;
     }

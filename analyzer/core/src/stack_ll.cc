@@ -8,14 +8,15 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "fe95/ll.h"
 #include "fe95/stack.h"
 
 namespace fe95 {
 
 namespace {
 
-constexpr std::uint32_t kAdvAccessAddress = 0x8e89bed6;
-constexpr std::uint32_t kAdvCrcInit = 0x555555;
+using ll::kAdvAccessAddress;
+using ll::kAdvCrcInit;
 
 // Advertising PDU types (Core Vol 6 Part B §2.3).
 enum : std::uint8_t {
@@ -26,27 +27,6 @@ enum : std::uint8_t {
 enum : std::uint8_t {
   kConnectionUpdateInd = 0x00, kTerminateInd = 0x02, kEncReq = 0x03, kStartEncReq = 0x05, kPauseEncRsp = 0x0b,
 };
-
-std::uint8_t reverse8(std::uint8_t b) {
-  b = static_cast<std::uint8_t>((b & 0xf0) >> 4 | (b & 0x0f) << 4);
-  b = static_cast<std::uint8_t>((b & 0xcc) >> 2 | (b & 0x33) << 2);
-  return static_cast<std::uint8_t>((b & 0xaa) >> 1 | (b & 0x55) << 1);
-}
-
-// The CRC as it lies in the capture (Vol 6 Part B §3.1.1): a 24-bit LFSR preset with CRCInit, fed
-// the PDU bits least significant first, sent from position 23 down; the capture keeps each byte's
-// first bit as its least significant.
-std::uint32_t air_crc(std::uint32_t init, ByteView pdu) {
-  std::uint32_t state = init & 0xffffff;
-  for (const std::uint8_t byte : pdu)
-    for (int i = 0; i < 8; ++i) {
-      const std::uint32_t x = ((byte >> i) & 1u) ^ ((state >> 23) & 1u);
-      state = (state << 1) & 0xffffff;
-      if (x) state ^= 0x00065b;
-    }
-  return reverse8(static_cast<std::uint8_t>(state >> 16)) | reverse8(static_cast<std::uint8_t>(state >> 8)) << 8 |
-         static_cast<std::uint32_t>(reverse8(static_cast<std::uint8_t>(state))) << 16;
-}
 
 std::uint64_t addr_key(const BdAddr& a) {
   std::uint64_t k = 0;
@@ -105,7 +85,7 @@ void Stack::on_ll(const Record& rec) {
     std::optional<std::uint32_t> init;
     if (adv) init = kAdvCrcInit;
     else if (link && link->ll->crc_init) init = link->ll->crc_init;
-    if (init) crc = air_crc(*init, pdu) == (d[d.size() - 3] | d[d.size() - 2] << 8 | static_cast<std::uint32_t>(d[d.size() - 1]) << 16)
+    if (init) crc = ll::air_crc(*init, pdu) == (d[d.size() - 3] | d[d.size() - 2] << 8 | static_cast<std::uint32_t>(d[d.size() - 1]) << 16)
                         ? LlCrc::ok
                         : LlCrc::bad;
   }
@@ -250,6 +230,7 @@ void Stack::on_ll_connect(const Record& rec, std::uint8_t header, ByteView p) {
   ll_closed_.erase(aa);
   const std::uint16_t handle = static_cast<std::uint16_t>(0x1000 + ll_next_handle_++ % 0xf000);
   if (conns_.count(key(rec.adapter, handle))) drop(rec, key(rec.adapter, handle), kReasonSuperseded);
+  if (ll_instances_.size() >= kMaxAdvertisers * 16 && !ll_instances_.count(aa)) ll_instances_.clear();
   Connection& c = connection(rec.adapter, handle, rec.frame);
   c.known = true;
   c.le = true;
@@ -284,6 +265,7 @@ void Stack::on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu) {
     // unknown (docs: --mac gives the device's).
     const std::uint16_t handle = static_cast<std::uint16_t>(0x1000 + ll_next_handle_++ % 0xf000);
     if (conns_.count(key(rec.adapter, handle))) drop(rec, key(rec.adapter, handle), kReasonSuperseded);
+    if (ll_instances_.size() >= kMaxAdvertisers * 16 && !ll_instances_.count(aa)) ll_instances_.clear();
     Connection& c = connection(rec.adapter, handle, rec.frame);
     LlLink& l = c.ll.emplace();
     l.access_address = aa;
@@ -303,7 +285,9 @@ void Stack::on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu) {
   if (rec.ll.dir_from_header) {
     ++l.dir_header;
   } else {
-    dir = !l.have_last || now - l.last_us > kEventGapUs || now < l.last_us
+    // The nRF timestamp is 32 bits of microseconds: it wraps every 71 minutes.
+    const std::int64_t gap = rec.ll.air_us >= 0 ? static_cast<std::uint32_t>(now - l.last_us) : now - l.last_us;
+    dir = !l.have_last || gap > kEventGapUs || gap < 0
               ? Direction::sent
               : (l.last_dir == Direction::sent ? Direction::rcvd : Direction::sent);
     ++l.dir_inferred;
@@ -316,8 +300,27 @@ void Stack::on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu) {
   const std::uint8_t llid = header & 0x03, sn = (header >> 3) & 1;
   const std::size_t cte = (header & 0x20) ? 1 : 0;
   const ByteView payload = pdu.subspan(2 + cte, len);
+  // A retransmission repeats the last PDU of its direction, empty PDUs included: same SN, same
+  // bytes, and not acknowledged by the other side in between (its NESN still equal to that SN).
+  // The SN alone is not enough (tool-written captures log every PDU with SN 0), nor SN and bytes
+  // when a packet between two equal PDUs was missed: the other side's acknowledgement tells.
+  LlLink::Side& side = l.side[dir == Direction::rcvd ? 1 : 0];
+  LlLink::Side& other = l.side[dir == Direction::rcvd ? 0 : 1];
+  const std::uint8_t nesn = (header >> 2) & 1;
+  if (other.have && nesn != other.sn) other.acked = true;
+  const ByteView body = pdu.subspan(2);
+  const bool repeat = side.have && side.sn == sn && !side.acked && equal(side.last, body);
+  if (side.have && side.sn == sn && !repeat) ++l.sn_anomalies;
+  side.have = true;
+  side.sn = sn;
+  side.acked = false;
+  side.last.assign(body.begin(), body.end());
   if (llid == 1 && len == 0) {
     ++l.empty;
+    return;
+  }
+  if (repeat) {
+    ++l.duplicates;
     return;
   }
   // Ciphertext is never decoded: the header's word first, else the link's own state.
@@ -334,19 +337,6 @@ void Stack::on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu) {
     }
     return;
   }
-  // A retransmission repeats the last PDU of its direction: same SN and the same bytes (the SN
-  // alone is not enough: tool-written captures log every PDU with SN 0).
-  LlLink::Side& side = l.side[dir == Direction::rcvd ? 1 : 0];
-  if (side.have && side.sn == sn) {
-    if (equal(side.last, pdu.subspan(2))) {
-      ++l.duplicates;
-      return;
-    }
-    ++l.sn_anomalies;
-  }
-  side.have = true;
-  side.sn = sn;
-  side.last.assign(pdu.begin() + 2, pdu.end());
 
   Record r = rec;
   r.dir = dir;
@@ -386,5 +376,52 @@ void Stack::on_ll_control(const Record& rec, Connection& c, ByteView p) {
     default: break;
   }
 }
+
+namespace ll {
+
+namespace {
+std::uint8_t reverse8(std::uint8_t b) {
+  b = static_cast<std::uint8_t>((b & 0xf0) >> 4 | (b & 0x0f) << 4);
+  b = static_cast<std::uint8_t>((b & 0xcc) >> 2 | (b & 0x33) << 2);
+  return static_cast<std::uint8_t>((b & 0xaa) >> 1 | (b & 0x55) << 1);
+}
+
+}  // namespace
+
+// The CRC as it lies in the capture (Vol 6 Part B §3.1.1): a 24-bit LFSR preset with CRCInit, fed
+// the PDU bits least significant first, sent from position 23 down; the capture keeps each byte's
+// first bit as its least significant.
+std::uint32_t air_crc(std::uint32_t init, ByteView pdu) {
+  std::uint32_t state = init & 0xffffff;
+  for (const std::uint8_t byte : pdu)
+    for (int i = 0; i < 8; ++i) {
+      const std::uint32_t x = ((byte >> i) & 1u) ^ ((state >> 23) & 1u);
+      state = (state << 1) & 0xffffff;
+      if (x) state ^= 0x00065b;
+    }
+  return reverse8(static_cast<std::uint8_t>(state >> 16)) | reverse8(static_cast<std::uint8_t>(state >> 8)) << 8 |
+         static_cast<std::uint32_t>(reverse8(static_cast<std::uint8_t>(state))) << 16;
+}
+
+
+std::uint8_t rf_to_index(unsigned rf) {
+  if (rf == 0) return 37;
+  if (rf == 12) return 38;
+  if (rf == 39) return 39;
+  if (rf >= 1 && rf <= 11) return static_cast<std::uint8_t>(rf - 1);
+  if (rf >= 13 && rf <= 38) return static_cast<std::uint8_t>(rf - 2);
+  return 0xff;
+}
+
+std::uint8_t index_to_rf(unsigned index) {
+  if (index == 37) return 0;
+  if (index == 38) return 12;
+  if (index == 39) return 39;
+  if (index <= 10) return static_cast<std::uint8_t>(index + 1);
+  if (index <= 36) return static_cast<std::uint8_t>(index + 2);
+  return 0xff;
+}
+
+}  // namespace ll
 
 }  // namespace fe95

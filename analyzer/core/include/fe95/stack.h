@@ -46,6 +46,7 @@ struct LlLink {
   struct Side {
     bool have = false;
     std::uint8_t sn = 0;
+    bool acked = false;  // the other side acknowledged it (its NESN moved past sn)
     Bytes last;
   } side[2];
   std::int64_t last_us = 0;         // time of the last PDU, for direction inference
@@ -174,7 +175,7 @@ private:
   // Over the air: the live connection of each access address, how often each address began a
   // connection, the last advert per device (three channels, one advert), chains being rebuilt.
   std::unordered_map<std::uint32_t, std::uint32_t> ll_by_aa_;  // access address -> conns_ key
-  std::unordered_map<std::uint32_t, unsigned> ll_instances_;
+  std::unordered_map<std::uint32_t, unsigned> ll_instances_;  // at most 65,536 addresses, then forgotten
   // Access addresses whose connection ended with LL_TERMINATE_IND: the last acks that follow are
   // that connection's, not a new one's (until a CONNECT_IND uses the address again).
   std::unordered_map<std::uint32_t, std::uint64_t> ll_closed_;
