@@ -477,7 +477,7 @@ const std::vector<NamedScenario>& scenarios() {
       {"gatt-tour", "two interleaved LE links: discovery, MTU, reads, writes, notify, indicate, fragments",
        gatt_tour,
        {Format::btsnoop_h4, Format::btsnoop_monitor, Format::pcap_phdr, Format::pcap_phdr_ns, Format::pcapng_phdr,
-        Format::pcap_monitor, Format::btsnoop_h1}},
+        Format::pcap_monitor, Format::btsnoop_h1, Format::pcap_nordic}},
       {"register-kettle", "Mi Home binds a kettle (pid 275, not in the capture): discovery, register, DID, bond, reads",
        register_kettle,
        {Format::btsnoop_h4, Format::pcapng_phdr, Format::btsnoop_monitor, Format::pcap_nordic, Format::pcap_ll_phdr}},

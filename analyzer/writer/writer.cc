@@ -57,13 +57,12 @@ std::uint16_t monitor_opcode(const Packet& p) {
 }
 
 // The sniffer headers (LL_CAPTURES §1.2, §1.3) before the LE packet.
-void sniffer_header(Format f, const Packet& p, std::vector<std::uint8_t>& out) {
+void sniffer_header(Format f, const Packet& p, std::vector<std::uint8_t>& out, std::uint16_t& counter) {
   const bool central = p.dir == Direction::sent;
   if (f == Format::pcap_nordic) {
     // Version 3: board id, payload length (event header + LE packet), version, UART packet
     // counter, packet id (0x02 advertising, 0x06 data), event header length 10; flags, channel,
     // RSSI (positive), event counter, firmware timestamp (us).
-    static std::uint16_t counter = 0;
     out.push_back(0x00);
     put_le16(out, static_cast<std::uint16_t>(10 + p.data.size()));
     out.push_back(3);
@@ -94,11 +93,13 @@ void sniffer_header(Format f, const Packet& p, std::vector<std::uint8_t>& out) {
 }
 
 // The record body for a format: pseudo-header / type octet + HCI packet.
-void body(Format f, const Packet& p, std::vector<std::uint8_t>& out) {
+// counter: the nRF Sniffer's UART packet counter, per file.
+void body(Format f, const Packet& p, std::vector<std::uint8_t>& out, std::uint16_t* counter = nullptr) {
   out.clear();
+  std::uint16_t none = 0;
   switch (f) {
     case Format::pcap_nordic:
-    case Format::pcap_ll_phdr: sniffer_header(f, p, out); break;
+    case Format::pcap_ll_phdr: sniffer_header(f, p, out, counter ? *counter : none); break;
     case Format::btsnoop_h4:
     case Format::pcap_h4: out.push_back(h4_type(p.type)); break;
     case Format::pcap_phdr:
@@ -205,7 +206,7 @@ public:
   PcapWriter(const PcapWriter&) = delete;
   PcapWriter& operator=(const PcapWriter&) = delete;
   void write(const Packet& p) override {
-    body(f_, p, rec_);
+    body(f_, p, rec_, &counter_);
     pcap_pkthdr h{};
     h.ts.tv_sec = p.ts_ns / 1000000000;
     const std::int64_t frac = p.ts_ns % 1000000000;
@@ -228,6 +229,7 @@ private:
   pcap_t* dead_ = nullptr;
   pcap_dumper_t* dump_ = nullptr;
   std::vector<std::uint8_t> rec_;
+  std::uint16_t counter_ = 0;
 };
 
 // pcapng (libpcap 1.10 reads it but cannot write it): Section Header, one Interface

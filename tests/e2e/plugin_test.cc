@@ -320,7 +320,7 @@ TEST_F(Plugin, AgreesWithTheCliOnEveryShippedCapture) {
                                                                        path.find("-ll-phdr") != std::string::npos);
   }
   EXPECT_GE(compared, 15);
-  EXPECT_EQ(over_the_air, 5);  // the sniffer twins of the register, login and scooter captures
+  EXPECT_EQ(over_the_air, 6);  // the sniffer twins of the GATT tour, register, login and scooter captures
 }
 
 // Standard auth with the token (docs/STANDARD_AUTH.md §7): statuses, steps, decrypted session

@@ -343,6 +343,52 @@ TEST(LlTracker, AnAdvertOnThreeChannelsCountsOnceAndChainsAreRebuilt) {
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, adv, 100000);  // the next advertising event
   EXPECT_EQ(a.ev.adverts.size(), 2u);
   EXPECT_EQ(a.ev.adverts[0], "C4:7C:8D:6A:12:34 0201060816" "95fe30205b0501");
+  // An extended advert in three pieces: AUX_ADV_IND (AdvA, ADI, AuxPtr), AUX_CHAIN_IND (ADI,
+  // AuxPtr), AUX_CHAIN_IND (ADI): one report with the data joined. On a secondary channel.
+  auto aux = [&](const Bytes& payload, std::uint8_t channel) {
+    Bytes pdu{0x07, static_cast<std::uint8_t>(payload.size())};
+    pdu.insert(pdu.end(), payload.begin(), payload.end());
+    a.us += 1000;
+    a.buf.clear();
+    for (int i = 0; i < 4; ++i) a.buf.push_back(static_cast<std::uint8_t>(ll::kAdvAccessAddress >> (8 * i)));
+    a.buf.insert(a.buf.end(), pdu.begin(), pdu.end());
+    const std::uint32_t crc = ll::air_crc(ll::kAdvCrcInit, pdu);
+    for (int i = 0; i < 3; ++i) a.buf.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+    Record r;
+    r.frame = ++a.frame;
+    r.ts_ns = a.us * 1000;
+    r.type = PacketType::ll;
+    r.data = a.buf;
+    r.ll.channel = channel;
+    a.stack.feed(r);
+  };
+  aux(hex("0c 19 785634127cc4 3210 092c00 0201"), 9);  // AdvA C4:7C:12:34:56:78, ADI 0x1032, AuxPtr
+  aux(hex("06 18 3210 0a2c00 06 0816"), 10);            // chain piece: ADI, AuxPtr
+  aux(hex("03 08 3210 95fe 3020"), 11);                 // last piece
+  aux(hex("03 08 9999 aabb"), 12);                      // a piece of a chain never started: nothing
+  ASSERT_EQ(a.ev.adverts.size(), 3u);
+  EXPECT_EQ(a.ev.adverts[2], "C4:7C:12:34:56:78 ext 02010608" "1695fe3020");
+}
+
+TEST(LlTracker, AuxConnectReqMakesAConnection) {
+  Air a;
+  Bytes req = Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:12:34");
+  req[0] = 0x03;  // AUX_CONNECT_REQ: the type of SCAN_REQ, CONNECT_IND's 34 bytes
+  a.us += 1000;
+  a.buf.clear();
+  for (int i = 0; i < 4; ++i) a.buf.push_back(static_cast<std::uint8_t>(ll::kAdvAccessAddress >> (8 * i)));
+  a.buf.insert(a.buf.end(), req.begin(), req.end());
+  const std::uint32_t crc = ll::air_crc(ll::kAdvCrcInit, req);
+  for (int i = 0; i < 3; ++i) a.buf.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
+  Record r;
+  r.frame = ++a.frame;
+  r.type = PacketType::ll;
+  r.data = a.buf;
+  r.ll.channel = 20;
+  a.stack.feed(r);
+  a.packet(kAa, kInit, Air::data(2, 0, 0, kWriteReq), 7500);
+  a.finish();
+  EXPECT_EQ(a.ev.peers, (std::vector<std::string>{"C4:7C:8D:6A:12:34"}));
 }
 
 }  // namespace

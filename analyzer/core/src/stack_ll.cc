@@ -127,7 +127,9 @@ void Stack::on_ll_adv(const Record& rec, ByteView pdu, std::uint8_t header, Byte
   (void)pdu;
   const std::uint8_t type = header & 0x0f;
   const bool secondary = rec.ll.channel != 0xff && rec.ll.channel < 37;
-  if (type == kConnectInd) {  // CONNECT_IND, or AUX_CONNECT_REQ on a secondary channel
+  // CONNECT_IND on a primary channel; AUX_CONNECT_REQ (type 3, as SCAN_REQ, but on a secondary
+  // channel and with CONNECT_IND's 34 bytes).
+  if (type == kConnectInd || (type == kScanReq && secondary && payload.size() == 34)) {
     on_ll_connect(rec, header, payload);
     return;
   }
