@@ -269,6 +269,7 @@ void write_link(OutBuffer& out, const std::string& file_json, const Record& rec,
   w.key("crc_bad").number(l.crc_bad).key("encrypted").number(l.encrypted).key("control").number(l.control);
   w.key("direction").plain(direction_source(l)).key("direction_inferred").number(l.dir_inferred);
   if (l.sn_anomalies) w.key("sn_anomalies").number(l.sn_anomalies);
+  if (l.dir_disagreements) w.key("direction_disagreements").number(l.dir_disagreements);
   if (l.enc_request_frame) w.key("encryption_request_frame").number(l.enc_request_frame);
   if (l.enc_start_frame) w.key("encryption_start_frame").number(l.enc_start_frame);
   if (!l.pairing.empty()) w.key("pairing").plain(l.pairing);
@@ -286,6 +287,8 @@ std::string link_line(const Record& rec, const Connection& c, std::uint8_t reaso
           std::to_string(l.pdus) + " PDUs (" + std::to_string(l.empty) + " empty, " + std::to_string(l.duplicates) +
           " retransmissions dropped, " + std::to_string(l.crc_bad) + " CRC-bad, " + std::to_string(l.encrypted) +
           " encrypted), direction " + direction_source(l);
+  if (l.dir_disagreements)
+    line += " (" + std::to_string(l.dir_disagreements) + " event openers the header calls the peripheral's)";
   if (l.enc_start_frame) line += ", encryption from frame " + std::to_string(l.enc_start_frame);
   if (!l.pairing.empty()) line += " (" + l.pairing + " pairing)";
   line += std::string(", ") + link_end(c, reason);

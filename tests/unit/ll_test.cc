@@ -259,6 +259,9 @@ TEST(LlTracker, ARetransmissionIsSameSnSameBytesUnacknowledged) {
   ASSERT_EQ(a.ev.ended.size(), 1u);
   EXPECT_EQ(a.ev.ended[0].duplicates, 1u);
   EXPECT_EQ(a.ev.ended[0].dir_header, 9u);
+  // The last PDU opens an event (7.5 ms after the one before) but the header gives it to the
+  // peripheral: one disagreement, the header kept.
+  EXPECT_EQ(a.ev.ended[0].dir_disagreements, 1u);
 }
 
 TEST(LlTracker, CiphertextIsNeverDecoded) {

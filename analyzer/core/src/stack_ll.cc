@@ -284,14 +284,16 @@ void Stack::on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu) {
   // Direction: the header's, else the connection event's order (the central opens each event).
   Direction dir = rec.dir;
   const std::int64_t now = time_us(rec);
+  // The nRF timestamp is 32 bits of microseconds: it wraps every 71 minutes.
+  const std::int64_t gap = rec.ll.air_us >= 0 ? static_cast<std::uint32_t>(now - l.last_us) : now - l.last_us;
+  const bool opens_event = !l.have_last || gap > kEventGapUs || gap < 0;
   if (rec.ll.dir_from_header) {
     ++l.dir_header;
+    // A sniffer that lost sync can flag the central's PDUs as the peripheral's (LL_CAPTURES §4.2):
+    // the header is trusted, and the PDUs that open a connection event against it are counted.
+    if (opens_event && dir == Direction::rcvd && l.have_last) ++l.dir_disagreements;
   } else {
-    // The nRF timestamp is 32 bits of microseconds: it wraps every 71 minutes.
-    const std::int64_t gap = rec.ll.air_us >= 0 ? static_cast<std::uint32_t>(now - l.last_us) : now - l.last_us;
-    dir = !l.have_last || gap > kEventGapUs || gap < 0
-              ? Direction::sent
-              : (l.last_dir == Direction::sent ? Direction::rcvd : Direction::sent);
+    dir = opens_event ? Direction::sent : (l.last_dir == Direction::sent ? Direction::rcvd : Direction::sent);
     ++l.dir_inferred;
   }
   l.have_last = true;
