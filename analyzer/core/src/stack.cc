@@ -294,6 +294,14 @@ void Stack::on_att(const Record& rec, std::uint64_t first_frame, Connection& c, 
 }
 
 void Stack::finish(const Record& last) {
+  // Deterministic order: by connection serial, not by hash-map order.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
+  order.reserve(conns_.size());
+  for (const auto& [k, c] : conns_) order.emplace_back(c->serial, k);
+  std::sort(order.begin(), order.end());
+  for (const auto& [serial, k] : order) drop(last, k, kReasonEndOfCapture);
+  // Over the air: the packets skipped for their CRC, once per capture (the links' counts are in
+  // their summaries, now all ended).
   if (const std::uint64_t bad = ll_crc_bad_adv_ + ll_crc_bad_data_ + ll_crc_bad_links_; bad) {
     Record r = last;
     r.frame = 0;
@@ -302,12 +310,6 @@ void Stack::finish(const Record& last) {
                " advertising, " + std::to_string(bad - ll_crc_bad_adv_) + " data)",
            {});
   }
-  // Deterministic order: by connection serial, not by hash-map order.
-  std::vector<std::pair<std::uint64_t, std::uint32_t>> order;
-  order.reserve(conns_.size());
-  for (const auto& [k, c] : conns_) order.emplace_back(c->serial, k);
-  std::sort(order.begin(), order.end());
-  for (const auto& [serial, k] : order) drop(last, k, kReasonEndOfCapture);
 }
 
 }  // namespace fe95
