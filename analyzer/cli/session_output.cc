@@ -270,6 +270,8 @@ void write_link(OutBuffer& out, const std::string& file_json, const Record& rec,
   w.key("direction").plain(direction_source(l)).key("direction_inferred").number(l.dir_inferred);
   if (l.sn_anomalies) w.key("sn_anomalies").number(l.sn_anomalies);
   if (l.dir_disagreements) w.key("direction_disagreements").number(l.dir_disagreements);
+  if (l.connection_updates) w.key("connection_updates").number(l.connection_updates);
+  if (l.phy_updates) w.key("phy_updates").number(l.phy_updates);
   if (l.enc_request_frame) w.key("encryption_request_frame").number(l.enc_request_frame);
   if (l.enc_start_frame) w.key("encryption_start_frame").number(l.enc_start_frame);
   if (!l.pairing.empty()) w.key("pairing").plain(l.pairing);

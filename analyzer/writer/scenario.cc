@@ -251,7 +251,7 @@ void Scenario::air_connect(std::uint16_t handle, const BdAddr& peer, std::uint8_
   pdu.insert(pdu.end(), {0xff, 0xff, 0xff, 0xff, 0x1f});  // all 37 data channels
   pdu.push_back(7);     // hop 7, SCA 0
   now_ += 1000000;      // the central scanned for a while
-  air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, 37, true, Direction::sent);
+  air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, 37, true, Direction::sent, true, 0, !air_join_late_);
   air_links_[handle] = l;
 }
 

@@ -48,6 +48,8 @@ public:
   // every link: a data PDU sent twice (its receiver did not get it: same SN, same bytes), an
   // empty PDU missed, one with a bad CRC; and one advert with a bad CRC.
   [[nodiscard]] bool over_the_air() const { return air_; }
+  // Over the air: the sniffer starts listening after the CONNECT_IND (it is not written).
+  void set_air_join_late(bool late) { air_join_late_ = late; }
 
   void advance_us(std::int64_t us) { now_ += us * 1000; }
   [[nodiscard]] std::int64_t now() const { return now_; }
@@ -107,7 +109,7 @@ private:
                   std::uint8_t event_type);
   Writer& w_;
   std::int64_t now_;
-  bool air_ = false;
+  bool air_ = false, air_join_late_ = false;
   std::map<std::uint16_t, AirLink> air_links_;
   std::uint64_t air_adverts_ = 0;
   std::int64_t step_us_ = 1250;  // one 1.25 ms connection event

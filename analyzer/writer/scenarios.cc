@@ -93,6 +93,13 @@ void register_nodiscovery(Scenario& s) {
   s.disconnect(0x0002);
 }
 
+// The same register heard by a sniffer that joined after the CONNECT_IND: the link is known by its
+// access address only; the device address must come from --mac (8-byte LL fragments throughout).
+void register_midconnection(Scenario& s) {
+  s.set_air_join_late(true);
+  register_nodiscovery(s);
+}
+
 // A client (some third-party kettle tools) that sends the register-end constant unencrypted.
 void register_plain_end(Scenario& s) {
   MiDevice d = kettle();
@@ -482,7 +489,9 @@ const std::vector<NamedScenario>& scenarios() {
        register_kettle,
        {Format::btsnoop_h4, Format::pcapng_phdr, Format::btsnoop_monitor, Format::pcap_nordic, Format::pcap_ll_phdr}},
       {"register-nodiscovery", "register without GATT discovery, 8-byte ACL buffers, product id read from 0x0002",
-       register_nodiscovery, {Format::btsnoop_h4, Format::pcap_phdr}},
+       register_nodiscovery, {Format::btsnoop_h4, Format::pcap_phdr, Format::pcap_nordic}},
+      {"register-midconnection", "register-nodiscovery heard by a sniffer that joined after the CONNECT_IND",
+       register_midconnection, {Format::pcap_nordic}},
       {"register-plain-end", "register whose final write is the plain constant 92 AB 54 FA", register_plain_end,
        {Format::btsnoop_h4}},
       {"register-then-login", "register, reconnect, login: verified with no options", register_then_login,

@@ -47,6 +47,8 @@ TEST(Ll, SnifferTwinsGiveTheSameSessions) {
       {"login-kettle.btsnoop", "login-kettle-nrf-sniffer.pcap", {"--token", "00112233445566778899aabb"}},
       {"register-then-login.btsnoop", "register-then-login-nrf-sniffer.pcap", {}},
       {"std-scooter.btsnoop", "std-scooter-ll-phdr.pcap", {"--token", "0cf5615003810d89c233a12a"}},
+      {"register-nodiscovery.btsnoop", "register-nodiscovery-nrf-sniffer.pcap", {}},
+      {"gatt-tour.btsnoop", "gatt-tour-nrf-sniffer.pcap", {}},
   };
   for (const auto& t : twins) {
     SCOPED_TRACE(std::string(t.air) + (t.args.empty() ? "" : " " + t.args[1]));
@@ -56,7 +58,7 @@ TEST(Ll, SnifferTwinsGiveTheSameSessions) {
     for (std::size_t i = 0; i < hci.size(); ++i) {
       EXPECT_EQ(essence(air[i]), essence(hci[i]));
       EXPECT_TRUE(air[i].contains("link") && !air[i].contains("conn")) << air[i].dump();
-      EXPECT_EQ(air[i]["link"].get<std::string>().rfind("LL 0xaf9a004", 0), 0u);
+      EXPECT_EQ(air[i]["link"].get<std::string>().rfind("LL 0xaf9a00", 0), 0u);  // the writer's access addresses
     }
     // Decrypted session messages: the same plaintexts.
     const auto hm = records(t.hci, "message", t.args), am = records(t.air, "message", t.args);
@@ -108,6 +110,26 @@ TEST(Ll, LinkSummariesShowWhatWasOnTheAir) {
     ASSERT_FALSE(sessions.empty());
     EXPECT_EQ(sessions[0]["device"], l["peripheral"]);  // the CONNECT_IND's AdvA is the device
   }
+}
+
+// Heard from after the CONNECT_IND: the link is its access address, the addresses unknown; the
+// register's fragments are still reassembled, and --mac gives the device address the token needs.
+TEST(Ll, MidConnectionCaptureNeedsTheMac) {
+  const auto without = records("register-midconnection.pcap", "session");
+  ASSERT_EQ(without.size(), 1u);
+  EXPECT_EQ(without[0]["status"], "incomplete");
+  EXPECT_EQ(without[0]["diagnostics"][0]["code"], "no_device_address");
+  const auto links = records("register-midconnection.pcap", "link");
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0]["addresses"], "unknown");
+  EXPECT_FALSE(links[0].contains("peripheral"));
+  const auto with = records("register-midconnection.pcap", "session", {"--mac", "F8:24:41:ED:01:1D"});
+  const auto twin = records("register-nodiscovery.btsnoop", "session");
+  ASSERT_EQ(with.size(), 1u);
+  ASSERT_EQ(twin.size(), 1u);
+  EXPECT_EQ(with[0]["status"], "verified");
+  EXPECT_EQ(with[0]["token"], twin[0]["token"]);
+  EXPECT_EQ(with[0]["device_source"], "option");
 }
 
 TEST(Ll, TextReportNamesTheLinks) {

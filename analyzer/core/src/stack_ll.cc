@@ -26,6 +26,7 @@ enum : std::uint8_t {
 // LL control opcodes (Vol 6 Part B §2.4.2).
 enum : std::uint8_t {
   kConnectionUpdateInd = 0x00, kTerminateInd = 0x02, kEncReq = 0x03, kStartEncReq = 0x05, kPauseEncRsp = 0x0b,
+  kPhyUpdateInd = 0x18,
 };
 
 std::uint64_t addr_key(const BdAddr& a) {
@@ -375,8 +376,10 @@ void Stack::on_ll_control(const Record& rec, Connection& c, ByteView p) {
       if (rec.ll.cipher == LlCipher::unknown) l.encrypting = true;
       break;
     case kConnectionUpdateInd:
+      ++l.connection_updates;
       if (p.size() >= 12) l.interval = load_u16le(p.data() + 4);
       break;
+    case kPhyUpdateInd: ++l.phy_updates; break;
     default: break;
   }
 }

@@ -39,7 +39,8 @@ struct LlLink {
   // What the link layer saw.
   std::uint64_t pdus = 0, empty = 0, duplicates = 0, crc_bad = 0, encrypted = 0, dir_inferred = 0,
                 dir_header = 0, control = 0, sn_anomalies = 0,
-                dir_disagreements = 0;  // header says peripheral, timing says the central opened an event
+                dir_disagreements = 0,  // header says peripheral, timing says the central opened an event
+                connection_updates = 0, phy_updates = 0;
   std::uint64_t enc_request_frame = 0, enc_start_frame = 0;
   std::string pairing;              // "LE Secure Connections" / "legacy" when the SMP exchange was seen
   bool terminated = false;
