@@ -125,6 +125,8 @@ void Tracker::on_att(const Input& p) {
   Link* link = nullptr;
   if (op || role == Role::secure_auth) {
     link = &links_[p.link];
+  } else if (links_.empty()) {
+    return;  // no link has spoken standard auth: the common case costs no lookup
   } else if (auto it = links_.find(p.link); it != links_.end()) {
     link = &it->second;
   }
