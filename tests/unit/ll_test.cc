@@ -175,7 +175,8 @@ struct Air {
   std::int64_t us = 1000000;
   Bytes buf;
   void packet(std::uint32_t aa, std::uint32_t crc_init, const Bytes& pdu, std::int64_t advance_us,
-              std::optional<Direction> dir = std::nullopt, LlCipher cipher = LlCipher::unknown, bool crc_ok = true) {
+              std::optional<Direction> dir = std::nullopt, LlCipher cipher = LlCipher::unknown, bool crc_ok = true,
+              std::uint8_t channel = 0xff) {
     us += advance_us;
     buf.clear();
     for (int i = 0; i < 4; ++i) buf.push_back(static_cast<std::uint8_t>(aa >> (8 * i)));
@@ -193,7 +194,12 @@ struct Air {
       r.ll.dir_from_header = true;
     }
     r.ll.cipher = cipher;
+    r.ll.channel = channel;
     stack.feed(r);
+  }
+  // An advertising-channel PDU on a given channel (secondary ones: 0-36).
+  void adv(const Bytes& pdu, std::uint8_t channel) {
+    packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, 1000, std::nullopt, LlCipher::unknown, true, channel);
   }
   static Bytes connect_ind(std::uint32_t aa, std::uint32_t crc_init, const std::string& peer) {
     Bytes p = hex("0522 665544332211");
@@ -351,19 +357,7 @@ TEST(LlTracker, AnAdvertOnThreeChannelsCountsOnceAndChainsAreRebuilt) {
   auto aux = [&](const Bytes& payload, std::uint8_t channel) {
     Bytes pdu{0x07, static_cast<std::uint8_t>(payload.size())};
     pdu.insert(pdu.end(), payload.begin(), payload.end());
-    a.us += 1000;
-    a.buf.clear();
-    for (int i = 0; i < 4; ++i) a.buf.push_back(static_cast<std::uint8_t>(ll::kAdvAccessAddress >> (8 * i)));
-    a.buf.insert(a.buf.end(), pdu.begin(), pdu.end());
-    const std::uint32_t crc = ll::air_crc(ll::kAdvCrcInit, pdu);
-    for (int i = 0; i < 3; ++i) a.buf.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
-    Record r;
-    r.frame = ++a.frame;
-    r.ts_ns = a.us * 1000;
-    r.type = PacketType::ll;
-    r.data = a.buf;
-    r.ll.channel = channel;
-    a.stack.feed(r);
+    a.adv(pdu, channel);
   };
   aux(hex("0c 19 785634127cc4 3210 092c00 0201"), 9);  // AdvA C4:7C:12:34:56:78, ADI 0x1032, AuxPtr
   aux(hex("06 18 3210 0a2c00 06 0816"), 10);            // chain piece: ADI, AuxPtr
@@ -377,18 +371,7 @@ TEST(LlTracker, AuxConnectReqMakesAConnection) {
   Air a;
   Bytes req = Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:12:34");
   req[0] = 0x03;  // AUX_CONNECT_REQ: the type of SCAN_REQ, CONNECT_IND's 34 bytes
-  a.us += 1000;
-  a.buf.clear();
-  for (int i = 0; i < 4; ++i) a.buf.push_back(static_cast<std::uint8_t>(ll::kAdvAccessAddress >> (8 * i)));
-  a.buf.insert(a.buf.end(), req.begin(), req.end());
-  const std::uint32_t crc = ll::air_crc(ll::kAdvCrcInit, req);
-  for (int i = 0; i < 3; ++i) a.buf.push_back(static_cast<std::uint8_t>(crc >> (8 * i)));
-  Record r;
-  r.frame = ++a.frame;
-  r.type = PacketType::ll;
-  r.data = a.buf;
-  r.ll.channel = 20;
-  a.stack.feed(r);
+  a.adv(req, 20);
   a.packet(kAa, kInit, Air::data(2, 0, 0, kWriteReq), 7500);
   a.finish();
   EXPECT_EQ(a.ev.peers, (std::vector<std::string>{"C4:7C:8D:6A:12:34"}));
