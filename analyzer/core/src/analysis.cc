@@ -54,7 +54,7 @@ void Analysis::on_att(const AttEvent& ev) {
       .discovery = &discovery,
   };
   tracker_.on_att(in);
-  standard_.on_att(in);
+  if (standard_.wants(in)) standard_.on_att(in);
 }
 
 void Analysis::on_disconnect(const Record& rec, const Connection& c, std::uint8_t reason) {

@@ -103,7 +103,7 @@ public:
     const int rc = pcap_next_ex(p_, &hdr, &data);
     if (rc == PCAP_ERROR_BREAK) return ReadStatus::end;  // -2: no more packets
     if (rc != 1) return fail(at, pcap_geterr(p_));
-    rec = Record{};
+    reset_record(rec);
     rec.frame = ++frame_;
     rec.offset = at;
     rec.cut = hdr->len > hdr->caplen ? hdr->len - hdr->caplen : 0;

@@ -41,22 +41,6 @@ bool monitor_opcode_to_hci(std::uint16_t op, PacketType& type, Direction& dir) {
   }
 }
 
-void h4_to_record(ByteView data, Record& rec) {
-  if (data.empty()) {
-    rec.type = PacketType::unknown;
-    rec.data = data;
-    return;
-  }
-  switch (data[0]) {
-    case 1: rec.type = PacketType::command; break;
-    case 2: rec.type = PacketType::acl; break;
-    case 3: rec.type = PacketType::sco; break;
-    case 4: rec.type = PacketType::event; break;
-    case 5: rec.type = PacketType::iso; break;
-    default: rec.type = PacketType::unknown; rec.data = data; return;
-  }
-  rec.data = data.subspan(1);
-}
 
 ByteSource::~ByteSource() = default;
 
@@ -142,7 +126,7 @@ ReadStatus BtsnoopReader::next(Record& rec) {
   ByteView data(p + kRecordHeader, incl_len);
   src_->consume(kRecordHeader + incl_len);
 
-  rec = Record{};
+  reset_record(rec);
   rec.frame = ++frame_;
   rec.offset = at;
   rec.cut = orig_len - std::min(orig_len, incl_len);

@@ -81,8 +81,36 @@ inline std::int64_t checked_ns(std::int64_t value, std::int64_t scale, std::int6
   return ns;
 }
 
+// A record read afresh, but for its LlMeta: the hot path of HCI captures does not rewrite it (the
+// stack reads it only for PacketType::ll, whose reader sets it whole).
+inline void reset_record(Record& rec) {
+  rec.frame = 0;
+  rec.ts_ns = 0;
+  rec.offset = 0;
+  rec.dir = Direction::unknown;
+  rec.type = PacketType::unknown;
+  rec.adapter = 0;
+  rec.cut = 0;
+  rec.data = {};
+}
+
 // Shared with the pcap reader: H4 type octet -> record type and payload.
-void h4_to_record(ByteView data, Record& rec);
+inline void h4_to_record(ByteView data, Record& rec) {
+  if (data.empty()) {
+    rec.type = PacketType::unknown;
+    rec.data = data;
+    return;
+  }
+  switch (data[0]) {
+    case 1: rec.type = PacketType::command; break;
+    case 2: rec.type = PacketType::acl; break;
+    case 3: rec.type = PacketType::sco; break;
+    case 4: rec.type = PacketType::event; break;
+    case 5: rec.type = PacketType::iso; break;
+    default: rec.type = PacketType::unknown; rec.data = data; return;
+  }
+  rec.data = data.subspan(1);
+}
 bool monitor_opcode_to_hci(std::uint16_t op, PacketType& type, Direction& dir);
 
 // LE sniffer captures (capture_ll.cc): link types 251, 256, 272, 157, 192.

@@ -242,7 +242,8 @@ void Stack::on_ll_connect(const Record& rec, std::uint8_t header, ByteView p) {
   c.role = 0;                                  // seen from the central, as a phone's log is
   c.connected_ns = rec.ts_ns;
   c.connected_frame = rec.frame;
-  LlLink& l = c.ll.emplace();
+  c.ll = std::make_unique<LlLink>();
+  LlLink& l = *c.ll;
   l.access_address = aa;
   l.instance = ++ll_instances_[aa];
   l.from_connect_ind = true;
@@ -270,7 +271,8 @@ void Stack::on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu) {
     if (conns_.count(key(rec.adapter, handle))) drop(rec, key(rec.adapter, handle), kReasonSuperseded);
     if (ll_instances_.size() >= kMaxAdvertisers * 16 && !ll_instances_.count(aa)) ll_instances_.clear();
     Connection& c = connection(rec.adapter, handle, rec.frame);
-    LlLink& l = c.ll.emplace();
+    c.ll = std::make_unique<LlLink>();
+    LlLink& l = *c.ll;
     l.access_address = aa;
     l.instance = ++ll_instances_[aa];
     l.first_frame = rec.frame;

@@ -63,6 +63,9 @@ struct Connection {
   std::uint64_t serial = 0;      // unique within a Stack, for per-connection state elsewhere
   std::uint16_t adapter = 0;
   std::uint16_t handle = 0;
+  // Over-the-air captures only (null on HCI links). A pointer among the hot fields: an ATT event
+  // tests it without touching the rest of the connection.
+  std::unique_ptr<LlLink> ll;
   bool known = false;            // a connection-complete event was seen
   bool le = true;
   BdAddr peer;
@@ -93,7 +96,6 @@ struct Connection {
   };
   std::vector<ChannelRequest> channel_requests;
   static constexpr std::size_t kMaxChannels = 8;
-  std::optional<LlLink> ll;      // over-the-air captures
 };
 
 struct AttEvent {

@@ -27,6 +27,15 @@ public:
   static constexpr std::size_t kMaxFindings = 64;
 
   Tracker(const KeyStore& keys, miauth::Sink& sink) : keys_(keys), sink_(sink) {}
+  // Whether on_att() can do anything with this PDU: inline, so that the PDUs of a capture with no
+  // standard auth (most of them) cost a test, not a call.
+  [[nodiscard]] bool wants(const miauth::Input& in) const {
+    if (!links_.empty() || in.role == miauth::Role::secure_auth) return true;
+    const std::size_t n = in.value.size();
+    if ((n != 1 && n != 4) || (in.opcode != 0x12 && in.opcode != 0x52)) return false;  // write request/command
+    const std::uint8_t op = in.value[0];
+    return op == 0xa2 || op == 0xa4 || op == 0x15 || op == 0x24 || op == 0x13 || op == 0x14;
+  }
   void on_att(const miauth::Input& in);
   void on_link_end(std::int64_t ts_ns, std::uint64_t link, miauth::EndReason why);
 
