@@ -68,7 +68,7 @@ public:
       write_link(buf_, file_json_, rec, c, reason);
       if (buf_.size() > kFlushBytes) flush();
     } else if (mode_ == Mode::text && summary_.links.size() < kShownLinks) {
-      summary_.links.push_back(link_line(rec, c, reason));
+      summary_.links.push_back(link_line(c, reason));
     }
   }
   void on_beacon(const BeaconEvent& b) override {

@@ -279,8 +279,7 @@ void write_link(OutBuffer& out, const std::string& file_json, const Record& rec,
   out.push_back('\n');
 }
 
-std::string link_line(const Record& rec, const Connection& c, std::uint8_t reason) {
-  (void)rec;
+std::string link_line(const Connection& c, std::uint8_t reason) {
   const LlLink& l = *c.ll;
   std::string line = "  link " + l.label + ": ";
   line += l.from_connect_ind ? "central " + l.central.str() + " -> peripheral " + c.peer.str()

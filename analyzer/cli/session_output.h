@@ -23,7 +23,7 @@ void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEven
 void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d);
 // An over-the-air connection's link-layer summary (`{"type":"link"}`), and its text-report line.
 void write_link(OutBuffer& out, const std::string& file_json, const Record& rec, const Connection& c, std::uint8_t reason);
-std::string link_line(const Record& rec, const Connection& c, std::uint8_t reason);
+std::string link_line(const Connection& c, std::uint8_t reason);
 
 
 // The text report, printed as the analysis goes, so that its memory stays flat whatever the

@@ -25,7 +25,7 @@ enum : std::uint8_t {
 };
 // LL control opcodes (Vol 6 Part B §2.4.2).
 enum : std::uint8_t {
-  kConnectionUpdateInd = 0x00, kTerminateInd = 0x02, kEncReq = 0x03, kStartEncReq = 0x05, kPauseEncRsp = 0x0b,
+  kConnectionUpdateInd = 0x00, kTerminateInd = 0x02, kEncReq = 0x03, kStartEncReq = 0x05,
   kPhyUpdateInd = 0x18,
 };
 
@@ -97,16 +97,15 @@ void Stack::on_ll(const Record& rec) {
     return;
   }
   if (adv) {
-    on_ll_adv(rec, pdu, header, pdu.subspan(2, len));
+    on_ll_adv(rec, header, pdu.subspan(2, len));
     return;
   }
   on_ll_data(rec, aa, pdu);
 }
 
-void Stack::advert(const Record& rec, const hci::AdvReport& r, std::uint8_t channel) {
+void Stack::advert(const Record& rec, const hci::AdvReport& r) {
   // One advertising event sends the same PDU on channels 37, 38 and 39 within a few ms: count it
   // once (an advert that changes, or comes again later, is new).
-  (void)channel;
   const std::uint64_t k = addr_key(r.addr) | static_cast<std::uint64_t>(r.event_type & 0xff) << 48;
   const std::int64_t now = time_us(rec);
   auto it = ll_adverts_.find(k);
@@ -124,8 +123,7 @@ void Stack::advert(const Record& rec, const hci::AdvReport& r, std::uint8_t chan
   listener_.on_advert(rec, r);
 }
 
-void Stack::on_ll_adv(const Record& rec, ByteView pdu, std::uint8_t header, ByteView payload) {
-  (void)pdu;
+void Stack::on_ll_adv(const Record& rec, std::uint8_t header, ByteView payload) {
   const std::uint8_t type = header & 0x0f;
   const bool secondary = rec.ll.channel != 0xff && rec.ll.channel < 37;
   // CONNECT_IND on a primary channel; AUX_CONNECT_REQ (type 3, as SCAN_REQ, but on a secondary
@@ -138,7 +136,7 @@ void Stack::on_ll_adv(const Record& rec, ByteView pdu, std::uint8_t header, Byte
     on_ll_ext_adv(rec, header, payload);
     return;
   }
-  (void)secondary;  // legacy PDUs are legacy on any channel (SweynTooth writes channel 0 for all)
+  // Legacy PDUs are legacy on any channel (SweynTooth writes channel 0 for all).
   if (type != kAdvInd && type != kAdvNonconnInd && type != kAdvScanInd && type != kScanRsp) return;
   if (payload.size() < 6) return;
   hci::AdvReport r;
@@ -148,7 +146,7 @@ void Stack::on_ll_adv(const Record& rec, ByteView pdu, std::uint8_t header, Byte
   r.addr = BdAddr::from_le(payload.first(6));
   r.rssi = rec.ll.rssi;
   r.data = payload.subspan(6);
-  advert(rec, r, rec.ll.channel);
+  advert(rec, r);
 }
 
 void Stack::on_ll_ext_adv(const Record& rec, std::uint8_t header, ByteView payload) {
@@ -218,7 +216,7 @@ void Stack::on_ll_ext_adv(const Record& rec, std::uint8_t header, ByteView paylo
   r.rssi = rec.ll.rssi;
   r.data = ll_scratch_;
   ll_chains_.erase(key);
-  if (!r.data.empty()) advert(rec, r, rec.ll.channel);
+  if (!r.data.empty()) advert(rec, r);
 }
 
 void Stack::on_ll_connect(const Record& rec, std::uint8_t header, ByteView p) {

@@ -150,12 +150,12 @@ private:
   void on_fragment(const Record& rec, const hci::AclHeader& acl);
   // Over-the-air packets (stack_ll.cc).
   void on_ll(const Record& rec);
-  void on_ll_adv(const Record& rec, ByteView pdu, std::uint8_t header, ByteView payload);
+  void on_ll_adv(const Record& rec, std::uint8_t header, ByteView payload);
   void on_ll_ext_adv(const Record& rec, std::uint8_t header, ByteView payload);
   void on_ll_connect(const Record& rec, std::uint8_t header, ByteView payload);
   void on_ll_data(const Record& rec, std::uint32_t aa, ByteView pdu);
   void on_ll_control(const Record& rec, Connection& c, ByteView payload);
-  void advert(const Record& rec, const hci::AdvReport& r, std::uint8_t channel);
+  void advert(const Record& rec, const hci::AdvReport& r);
   void on_att(const Record& rec, std::uint64_t first_frame, Connection& c, ByteView pdu);
   void on_signaling(const Record& rec, Connection& c, ByteView cmds);
   Connection& connection(std::uint16_t adapter, std::uint16_t handle, std::uint64_t frame);

@@ -251,13 +251,11 @@ void Tracker::on_transfer(Link& l, const Input& in, Sender from) {
     f.detail = std::move(pr.detail);
     add_finding(s, std::move(f));
   }
-  if (r.message) on_message(l, s, *r.message, in);
+  if (r.message) on_message(s, *r.message);
   emit_step(s);
 }
 
-void Tracker::on_message(Link& l, Session& s, const Message& m, const Input& in) {
-  (void)l;
-  (void)in;
+void Tracker::on_message(Session& s, const Message& m) {
   Data& d = *s.standard;
   const std::vector<std::uint64_t> frames = {m.frames.front(), m.frames.back()};
   if (s.kind == Kind::register_session) {
@@ -338,8 +336,7 @@ void Tracker::on_uart(Link& l, const Input& in, Sender from) {
   s.last_frame = in.frame;
   s.end_ns = in.ts_ns;
   Uart& u = l.uart[static_cast<int>(from)];
-  miauth::StepRecord& step = add_step(s, in, Step::std_session);
-  (void)step;
+  add_step(s, in, Step::std_session);
   const bool starts = in.value.size() >= 2 && in.value[0] == 0x55 && in.value[1] == 0xab;
   if (u.buf.empty() && !starts) {
     ++s.standard->undecrypted;  // a piece of no 55 AB frame (or its start was missed)
@@ -372,13 +369,12 @@ void Tracker::uart_frame(Link& l, Session& s, Sender from, ByteView frame, std::
     step.message.assign(frame.begin(), frame.end());
     return;
   }
-  const std::uint16_t ck = load_u16le(frame.data() + n - 2);
-  const bool ck_ok = ck == uart_checksum(frame.subspan(2, n - 4));
+  const std::uint16_t sum = uart_checksum(frame.subspan(2, n - 4));
+  const bool ck_ok = load_u16le(frame.data() + n - 2) == sum;
   if (!ck_ok) {
     Finding f{Code::uart_checksum, frames};
     f.detail = "checksum " + to_hex(frame.subspan(n - 2)) + " where the frame sums to " +
-               to_hex(std::array{static_cast<std::uint8_t>(uart_checksum(frame.subspan(2, n - 4))),
-                                 static_cast<std::uint8_t>(uart_checksum(frame.subspan(2, n - 4)) >> 8)});
+               to_hex(std::array{static_cast<std::uint8_t>(sum), static_cast<std::uint8_t>(sum >> 8)});
     add_finding(s, std::move(f));
   }
   if (!d.keys || !d.dev_confirmation_ok || !*d.dev_confirmation_ok) {

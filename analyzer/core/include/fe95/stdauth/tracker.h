@@ -59,7 +59,7 @@ private:
   void finish(Link& l, miauth::EndReason why);
   void conclude(Link& l, miauth::Session& s);
   void on_transfer(Link& l, const miauth::Input& in, Sender from);
-  void on_message(Link& l, miauth::Session& s, const Message& m, const miauth::Input& in);
+  void on_message(miauth::Session& s, const Message& m);
   void on_uart(Link& l, const miauth::Input& in, Sender from);
   void uart_frame(Link& l, miauth::Session& s, Sender from, ByteView frame, std::vector<std::uint64_t> frames,
                   const miauth::Input& in);
