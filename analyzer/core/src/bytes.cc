@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "fe95/bytes.h"
-#include "fe95/diag.h"
 
 #include <algorithm>
+
+#include "fe95/diag.h"
 
 namespace fe95 {
 
@@ -99,6 +100,5 @@ BdAddr BdAddr::reversed() const {
   std::reverse_copy(le.begin(), le.end(), r.le.begin());
   return r;
 }
-
 
 }  // namespace fe95

@@ -20,7 +20,7 @@ using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
 class Cursor {
-public:
+ public:
   explicit Cursor(ByteView data) : data_(data) {}
 
   [[nodiscard]] std::size_t offset() const { return pos_; }
@@ -77,13 +77,17 @@ public:
     return r;
   }
 
-private:
+ private:
   ByteView data_;
   std::size_t pos_ = 0;
 };
 
 inline std::uint16_t load_u16le(const std::uint8_t* p) {
   return static_cast<std::uint16_t>(p[0] | (p[1] << 8));
+}
+inline std::uint32_t load_u24le(const std::uint8_t* p) {
+  return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
+         static_cast<std::uint32_t>(p[2]) << 16;
 }
 inline std::uint32_t load_u32le(const std::uint8_t* p) {
   return static_cast<std::uint32_t>(p[0]) | static_cast<std::uint32_t>(p[1]) << 8 |
@@ -114,7 +118,8 @@ struct BdAddr {
   bool operator==(const BdAddr&) const = default;
   auto operator<=>(const BdAddr&) const = default;
   [[nodiscard]] bool is_zero() const {
-    for (auto b : le) if (b) return false;
+    for (auto b : le)
+      if (b) return false;
     return true;
   }
   // "AA:BB:CC:DD:EE:FF" (upper case, printed order).

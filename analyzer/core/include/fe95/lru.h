@@ -15,7 +15,7 @@ namespace fe95 {
 
 template <typename V>
 class LruMap {
-public:
+ public:
   explicit LruMap(std::size_t cap) : cap_(cap) {}
 
   // The entry, marked as seen now; null when absent.
@@ -63,7 +63,7 @@ public:
     index_.clear();
   }
 
-private:
+ private:
   std::size_t cap_;
   std::list<std::pair<std::uint64_t, V>> order_;
   std::unordered_map<std::uint64_t, typename std::list<std::pair<std::uint64_t, V>>::iterator> index_;

@@ -91,7 +91,9 @@ std::size_t set_of(ByteView key) {
 
 }  // namespace
 
-std::uint64_t Rc4::schedules_run() { return t_cache.misses; }
+std::uint64_t Rc4::schedules_run() {
+  return t_cache.misses;
+}
 
 Rc4::Rc4(Fresh, ByteView key) {
   ++t_cache.misses;
@@ -149,7 +151,8 @@ Mix mix_a(const BdAddr& mac, std::uint16_t pid) {
 
 Mix mix_b(const BdAddr& mac, std::uint16_t pid) {
   const auto& m = mac.le;
-  return {m[0], m[2], m[5], static_cast<std::uint8_t>(pid >> 8), m[4], m[0], m[5], static_cast<std::uint8_t>(pid & 0xff)};
+  return {m[0], m[2], m[5], static_cast<std::uint8_t>(pid >> 8),
+          m[4], m[0], m[5], static_cast<std::uint8_t>(pid & 0xff)};
 }
 
 Token token_from_t1(const BdAddr& mac, std::uint16_t pid, ByteView t1) {
@@ -181,7 +184,8 @@ std::vector<std::uint16_t> search_product_ids(const BdAddr& mac, ByteView t1, By
   // T1 = token ^ ksA and T2 = token ^ ksB ^ ksA, so T1 ^ T2 is the mixB keystream itself:
   // mixA and the token cancel, and each candidate costs one KSA plus an early-exit compare.
   std::uint8_t want[12];
-  for (int i = 0; i < 12; ++i) want[i] = static_cast<std::uint8_t>(t1[static_cast<std::size_t>(i)] ^ t2[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < 12; ++i)
+    want[i] = static_cast<std::uint8_t>(t1[static_cast<std::size_t>(i)] ^ t2[static_cast<std::size_t>(i)]);
   for (unsigned pid = 0; pid < 65536; pid += 4) {
     Mix k[4];
     const std::uint8_t* keys[4];

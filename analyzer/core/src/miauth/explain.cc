@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The wording of the Mi auth findings: one sentence per code from its typed arguments, shared by
-// the CLI (JSON `message`, the text report) and the Wireshark plugin (expert info). Front-end
-// specific hints (command-line flags) are the front ends' own.
+// The wording of the legacy Mi auth findings: one sentence per code from its typed arguments,
+// shared by the CLI (JSON `message`, the text report) and the Wireshark plugin (expert info).
+// Front-end specific hints (command-line flags) are the front ends' own.
 #include <cstdio>
 
 #include "fe95/miauth/session.h"
@@ -10,34 +10,17 @@ namespace fe95::miauth {
 
 namespace {
 
-std::string hex_or_unknown(const std::optional<Token>& t) { return t ? to_hex(*t) : "(unknown)"; }
+std::string hex_or_unknown(const std::optional<Token>& t) {
+  return t ? to_hex(*t) : "(unknown)";
+}
 
 }  // namespace
 
 std::string describe(const Finding& f) {
   switch (f.code) {
-    case Code::std_token_not_in_capture:
-      return "the register agreed its token by ECDH (P-256): the capture holds only the two public keys, so the "
-             "token cannot be recovered from it; take the device's 12-byte token from the Xiaomi cloud (the BLE "
-             "device's token) or from the client that registered it to verify the next login";
-    case Code::std_not_registered:
-      return "the device answered 0xE0 (not registered): it holds no token, so no login can succeed until it is "
-             "registered";
-    case Code::std_app_used_other_token:
-      return "the device's confirmation fits token " + hex_or_unknown(f.token) +
-             ", the app's confirmation does not: the app computed with another token";
-    case Code::std_device_holds_other_token:
-      return "the app's confirmation fits token " + hex_or_unknown(f.token) +
-             ", the device's confirmation does not: the device holds another token (re-registered, or another "
-             "device)";
-    case Code::std_no_candidate:
-      return "none of the " + std::to_string(f.count) + " candidate token" + (f.count == 1 ? "" : "s") +
-             " explains the device's confirmation: the device holds a token that was not given";
-    case Code::std_malformed_frame: case Code::std_command_during_transfer: case Code::std_transfer_too_long:
-    case Code::std_unexpected_fragment: case Code::std_lost_loop: case Code::std_unfinished_transfer:
-    case Code::std_secure_auth: case Code::std_public_key_off_curve: case Code::std_register_rejected:
-    case Code::std_login_rejected: case Code::session_mic_failed: case Code::uart_checksum:
-      return f.detail.empty() ? code_info(f.code).meaning : f.detail;
+    case Code::key_in_other_role:
+      return key_in_other_role(f.claimed_source.value_or(Source::option), f.mac ? f.mac->str() : std::string("?"),
+                               "token", std::string(term(f.kind).name) + " verified with it");
     case Code::draft_byte_order:
       return "session start written in the 2019 draft's byte order (" + to_hex(f.value) + " instead of " +
              to_hex(f.kind == Kind::register_session ? ByteView(kRegisterStart) : ByteView(kLoginStart)) +
@@ -48,8 +31,7 @@ std::string describe(const Finding& f) {
              std::to_string(f.product_id.value_or(0)) + ", which would have worked";
     case Code::cut_by_disconnect:
       return "the link dropped " + std::to_string(f.ms) + " ms " +
-             (f.since_connection ? "after the connection" : "after the session start") +
-             ", before the session finished";
+             (f.flag ? "after the connection" : "after the session start") + ", before the session finished";
     case Code::no_device_address:
       return "the capture has no connection event for this link: the device address is needed to recover the token";
     case Code::t2_unverified:
@@ -63,12 +45,12 @@ std::string describe(const Finding& f) {
         std::snprintf(first, sizeof first, "%02X", f.mac->le[5]);
         std::snprintf(last, sizeof last, "%02X", f.mac->le[0]);
         return "the client fed the device address " + f.mac->str() + " to mixA in printed byte order (" + first +
-               " first) instead of the over-the-air order the protocol uses (" + last +
-               " first); its token was " + hex_or_unknown(f.token) + ", the device holds " + hex_or_unknown(f.device_token);
+               " first) instead of the over-the-air order the protocol uses (" + last + " first); its token was " +
+               hex_or_unknown(f.token) + ", the device holds " + hex_or_unknown(f.device_token);
       }
     case Code::client_product_id: {
       char low[8];
-      std::snprintf(low, sizeof low, "0x%02x", f.low_byte.value_or(0));
+      std::snprintf(low, sizeof low, "0x%02x", f.byte.value_or(0));
       return std::string("the client mixed with a wrong product id (low byte ") + low + "); the device is product id " +
              std::to_string(f.product_id.value_or(0)) + ", which would have worked; the client's token was " +
              hex_or_unknown(f.token);
@@ -88,7 +70,8 @@ std::string describe(const Finding& f) {
       return "the client's response fits token " + hex_or_unknown(f.token) +
              " but the device never confirms: it holds another token";
     case Code::long_login_notification:
-      return "login notification of " + std::to_string(f.value.size()) + " bytes; decoded the first 4, not understood: " +
+      return "login notification of " + std::to_string(f.value.size()) +
+             " bytes; decoded the first 4, not understood: " +
              to_hex(ByteView(f.value).subspan(std::min<std::size_t>(4, f.value.size())));
     default:
       return code_info(f.code).meaning;  // not a session finding: the table's line

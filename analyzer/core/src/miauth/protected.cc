@@ -14,17 +14,8 @@ bool printable(ByteView v) {
   return true;
 }
 
-ByteView bytes_of(const std::string& t) { return {reinterpret_cast<const std::uint8_t*>(t.data()), t.size()}; }
-
-bool looks_like_version(ByteView v) {
-  const std::string t = text_of(v);
-  if (t.empty() || !printable(bytes_of(t))) return false;
-  int digits = 0;
-  for (char c : t) {
-    if (c >= '0' && c <= '9') ++digits;
-    else if (c != '.' && c != '_') return false;
-  }
-  return digits >= 2 && t.find('.') != std::string::npos;
+ByteView bytes_of(const std::string& t) {
+  return {reinterpret_cast<const std::uint8_t*>(t.data()), t.size()};
 }
 
 bool looks_like_device_id(ByteView v) {
@@ -33,8 +24,8 @@ bool looks_like_device_id(ByteView v) {
 }
 
 const char* wifi_type_name(std::uint8_t t) {
-  static const char* const names[] = {"user_id", "ssid", "password", "retry", "restore", "utc",
-                                      "domain", "time_zone", "config_type", "bind_key", "country_code"};
+  static const char* const names[] = {"user_id", "ssid",      "password",    "retry",    "restore",     "utc",
+                                      "domain",  "time_zone", "config_type", "bind_key", "country_code"};
   return t < 11 ? names[t] : nullptr;
 }
 
@@ -42,16 +33,21 @@ const char* wifi_type_name(std::uint8_t t) {
 
 Protected protected_of(Role r) {
   switch (r) {
-    case Role::version: return Protected::firmware;
-    case Role::device_id: return Protected::device_id;
-    case Role::beacon_key: return Protected::beacon_key;
-    case Role::wifi: return Protected::wifi;
-    default: return Protected::none;
+    case Role::version:
+      return Protected::firmware;
+    case Role::device_id:
+      return Protected::device_id;
+    case Role::beacon_key:
+      return Protected::beacon_key;
+    case Role::wifi:
+      return Protected::wifi;
+    default:
+      return Protected::none;
   }
 }
 
 Protected recognise(bool written, ByteView plain, std::uint64_t frame) {
-  if (!written && looks_like_version(plain)) return Protected::firmware;
+  if (!written && session::looks_like_version(plain)) return Protected::firmware;
   if (looks_like_device_id(plain)) return Protected::device_id;
   if (!written && plain.size() == 12) return Protected::beacon_key;
   if (written && parse_wifi(plain, frame)) return Protected::wifi;
@@ -59,9 +55,7 @@ Protected recognise(bool written, ByteView plain, std::uint64_t frame) {
 }
 
 std::string text_of(ByteView v) {
-  std::size_t n = v.size();
-  while (n && v[n - 1] == 0) --n;
-  return std::string(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
+  return session::text_of(v);
 }
 
 std::optional<WifiRecord> parse_wifi(ByteView p, std::uint64_t frame) {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
-#include "fe95/att.h"
+#include "fe95/att/att.h"
 #include "fe95/miauth/session.h"
-#include "protected.h"
 #include "fe95/miauth/solve.h"
+#include "protected.h"
 
 namespace fe95::miauth {
 
@@ -23,15 +23,31 @@ bool equals(ByteView v, const Word& w) {
   return v.size() == 4 && std::memcmp(v.data(), w.data(), 4) == 0;
 }
 
+// A 4-byte value that is `w`: whole, or cut by the capture with at least its first two bytes
+// surviving and matching (a filtered log keeps two value bytes, a snooz log three).
+bool is_word(const Input& p, const Word& w) {
+  if (!p.cut) return equals(p.value, w);
+  return p.size() == 4 && p.value.size() >= 2 && std::memcmp(p.value.data(), w.data(), p.value.size()) == 0;
+}
+
 Word word(ByteView v) {
   Word w{};
   std::memcpy(w.data(), v.data(), std::min<std::size_t>(4, v.size()));
   return w;
 }
 
+Status decide_whole(const Session& s, bool ended, std::size_t candidates);
+
 // The one place a session's status is decided. While the session runs (ended = false), only what
 // no later PDU can change; at its end, everything. `candidates`: the tokens a login was tried with.
+// A session the capture cut is `truncated` unless what survived already verified it: its cut
+// values are never checked, so it neither fails nor mismatches a token.
 Status decide_status(const Session& s, bool ended, std::size_t candidates) {
+  const Status st = decide_whole(s, ended, candidates);
+  return s.cut_pdus && st != Status::verified ? Status::truncated : st;
+}
+
+Status decide_whole(const Session& s, bool ended, std::size_t candidates) {
   if (s.draft_order) return ended ? Status::failed : Status::incomplete;  // the device ignores it
   if (s.kind == Kind::register_session) {
     if (s.t2_verified && !*s.t2_verified) return Status::failed;
@@ -58,60 +74,27 @@ struct Transition {
   Kind kind;
   bool written;  // write request/command (else notification/indication)
   std::size_t min_len, max_len;
-  Bytes Session::*after;  // the message that must come first, or null
-  Bytes Session::*field;  // where the message is kept
+  std::uint64_t Session::*after;  // the frame of the message that must come first, or null
+  Bytes Session::*field;          // where the message is kept (cut by the capture: its first bytes)
   std::uint64_t Session::*frame;
   Step step;
 };
 constexpr std::size_t kAny = SIZE_MAX;
 const Transition kTokenChannel[] = {
     {Kind::register_session, true, 12, 12, nullptr, &Session::t1, &Session::t1_frame, Step::t1},
-    {Kind::register_session, false, 12, 12, &Session::t1, &Session::t2, &Session::t2_frame, Step::t2},
-    {Kind::register_session, true, 4, 4, &Session::t1, &Session::end, &Session::end_frame, Step::register_end},
+    {Kind::register_session, false, 12, 12, &Session::t1_frame, &Session::t2, &Session::t2_frame, Step::t2},
+    {Kind::register_session, true, 4, 4, &Session::t1_frame, &Session::end, &Session::end_frame, Step::register_end},
     {Kind::login_session, false, 4, kAny, nullptr, &Session::challenge, &Session::challenge_frame, Step::challenge},
-    {Kind::login_session, true, 4, 4, &Session::challenge, &Session::response, &Session::response_frame,
+    {Kind::login_session, true, 4, 4, &Session::challenge_frame, &Session::response, &Session::response_frame,
      Step::response},
-    {Kind::login_session, false, 4, kAny, &Session::response, &Session::confirmation, &Session::confirmation_frame,
-     Step::confirmation},
+    {Kind::login_session, false, 4, kAny, &Session::response_frame, &Session::confirmation,
+     &Session::confirmation_frame, Step::confirmation},
 };
 
 }  // namespace
 
-Session open_session(const Input& in, const KeyStore& keys, Protocol protocol, Kind kind) {
-  Session s;
-  s.protocol = protocol;
-  s.kind = kind;
-  s.adapter = in.key.adapter;
-  s.conn = in.key.handle;
-  s.link = in.link_name;
-  if (in.peer && !in.peer->is_zero()) {
-    s.device = *in.peer;
-  } else if (keys.option_mac()) {
-    s.device = keys.option_mac();
-    s.device_source = Source::option;
-  }
-  s.first_frame = s.last_frame = in.frame;
-  s.start_ns = s.end_ns = in.ts_ns;
-  s.connected_ns = in.connected_ns;
-  s.event_handle = in.handle;
-  return s;
-}
-
-void apply(KeyStore& keys, const Learned& l) {
-  if (l.token)
-    keys.learn_token(l.mac, *l.token, l.product_id ? std::optional(l.product_id->first) : std::nullopt);
-  else if (l.product_id)
-    keys.learn_product_id(l.mac, l.product_id->first, l.product_id->second);
-  if (l.beacon_key) keys.learn_beacon_key(l.mac, *l.beacon_key);
-}
-
 StepRecord& Tracker::add_step(Session& s, const Input& in, Step step) {
-  StepRecord r;
-  r.frame = in.frame;
-  r.step = step;
-  r.handle = in.handle;
-  r.value.assign(in.value.begin(), in.value.end());
-  s.steps.push_back(std::move(r));
+  s.steps.push_back(s.step_of(in, static_cast<std::uint8_t>(step)));
   return s.steps.back();
 }
 
@@ -121,12 +104,10 @@ void Tracker::add_finding(Session& s, Finding f) {
 }
 
 void Tracker::on_att(const Input& p) {
-  if (!p.has_handle) return;
   // Outside a session only three kinds of PDU matter: a session start, a product id read and a
   // CCCD enable (all below). Other PDUs look their link up without inserting it, so links that
   // never carry FE95 traffic cost no state and no insertion.
-  const bool context = (is_write(p.opcode) && p.value.size() == 4) ||
-                       (p.opcode == att::kReadRsp && p.value.size() == 2) ||
+  const bool context = (is_write(p.opcode) && p.size() == 4) || (p.opcode == att::kReadRsp && p.value.size() == 2) ||
                        (p.opcode == att::kWriteReq && p.value.size() == 2);
   ConnState* state = nullptr;
   if (context) {
@@ -139,16 +120,16 @@ void Tracker::on_att(const Input& p) {
   const Role role = p.role;
 
   // Session starts: a 4-byte opcode written to the event characteristic (docs/PROTOCOL.md §4).
-  if (is_write(p.opcode) && p.value.size() == 4 && (role == Role::unknown || role == Role::event)) {
-    const bool reg = equals(p.value, kRegisterStart), login = equals(p.value, kLoginStart);
-    const bool dreg = equals(p.value, kDraftRegisterStart), dlogin = equals(p.value, kDraftLoginStart);
+  if (is_write(p.opcode) && p.size() == 4 && (role == Role::unknown || role == Role::event)) {
+    const bool reg = is_word(p, kRegisterStart), login = is_word(p, kLoginStart);
+    const bool dreg = is_word(p, kDraftRegisterStart), dlogin = is_word(p, kDraftLoginStart);
     if (reg || login || dreg || dlogin) {
       start(st, p, (reg || dreg) ? Kind::register_session : Kind::login_session, dreg || dlogin);
       return;
     }
   }
   // Context outside sessions: the product id read (char 0x0002) and CCCD enables.
-  if (p.opcode == att::kReadRsp && p.value.size() == 2 &&
+  if (p.opcode == att::kReadRsp && p.value.size() == 2 && !p.cut &&
       (role == Role::product_id || (role == Role::unknown && !st.session))) {
     if (role == Role::product_id || !st.pid_read) st.pid_read = load_u16le(p.value.data());
     if (st.session && role == Role::product_id) {
@@ -160,7 +141,7 @@ void Tracker::on_att(const Input& p) {
   }
   // Notifications enabled on a CCCD (by discovery, or any handle without it): the characteristic
   // value just before it may be the token channel.
-  if (p.opcode == att::kWriteReq && p.value.size() == 2 && p.value[0] == 0x01 && p.value[1] == 0x00 &&
+  if (p.opcode == att::kWriteReq && p.value.size() == 2 && !p.cut && p.value[0] == 0x01 && p.value[1] == 0x00 &&
       (role == Role::unknown || role == Role::cccd))
     st.cccd_hint = static_cast<std::uint16_t>(p.handle - 1);
 
@@ -169,9 +150,11 @@ void Tracker::on_att(const Input& p) {
 
 void Tracker::start(ConnState& st, const Input& in, Kind kind, bool draft) {
   if (st.session) finish(st, EndReason::next_session);
-  Session s = open_session(in, keys_, Protocol::legacy, kind);
+  Session s;
+  session::open(s, in, keys_, kind);
+  s.event_handle = in.handle;
   s.draft_order = draft;
-  const std::uint16_t token_char = in.discovery ? in.discovery->token_handle() : 0;
+  const std::uint16_t token_char = in.server ? in.server->find_characteristic(0xfe95, 0x0001) : 0;
   if (token_char) {
     s.token_handle = token_char;
     s.gatt_known = true;
@@ -179,7 +162,7 @@ void Tracker::start(ConnState& st, const Input& in, Kind kind, bool draft) {
     s.token_handle = st.cccd_hint;
   }
   StepRecord& r = add_step(s, in, kind == Kind::register_session ? Step::register_start : Step::login_start);
-  r.plaintext = r.value;  // session starts are sent in clear
+  r.plaintext = r.value;  // session starts are sent in clear (of a cut one, what survived)
   st.session = std::move(s);
   Session& ss = *st.session;
   sink_.on_step(ss, ss.steps.back());
@@ -205,8 +188,8 @@ void Tracker::on_session_pdu(ConnState& st, const Input& p) {
   if (on_token) {
     for (const auto& t : kTokenChannel) {
       if (t.kind != s.kind || (t.written ? !is_write(p.opcode) : !is_notify(p.opcode))) continue;
-      if (p.value.size() < t.min_len || p.value.size() > t.max_len) continue;
-      if ((t.after && (s.*t.after).empty()) || !(s.*t.field).empty()) continue;
+      if (p.size() < t.min_len || p.size() > t.max_len) continue;
+      if ((t.after && !(s.*t.after)) || s.*t.frame) continue;
       step = t.step;
       token_step = true;
       (s.*t.field).assign(p.value.begin(), p.value.end());
@@ -222,9 +205,9 @@ void Tracker::on_session_pdu(ConnState& st, const Input& p) {
     return;
   }
   // The bond result: a second 4-byte write to the event characteristic, rc4(token, ·).
-  if (p.handle == s.event_handle && is_write(p.opcode) && p.value.size() == 4) {
+  if (p.handle == s.event_handle && is_write(p.opcode) && p.size() == 4) {
     StepRecord& r = add_step(s, p, Step::bond_result);
-    if (s.token) {
+    if (s.token && !r.cut) {
       r.plaintext = rc4(*s.token, r.value);
       if (equals(r.plaintext, kBondOk)) s.bond_ok = true;
       if (equals(r.plaintext, kBondFailed)) s.bond_ok = false;
@@ -238,18 +221,21 @@ void Tracker::on_session_pdu(ConnState& st, const Input& p) {
   const Protected known = protected_of(role);
   const bool known_plain = std::find(s.plain_handles.begin(), s.plain_handles.end(), p.handle) != s.plain_handles.end();
   if ((role == Role::unknown || known != Protected::none) && !known_plain && p.handle != s.token_handle &&
-      p.handle != s.event_handle && !p.value.empty()) {
+      p.handle != s.event_handle && p.size() != 0) {
+    // A cut value on a handle discovery did not name cannot be recognised by its plaintext: skipped.
+    if (p.cut && known == Protected::none) return;
     if (p.opcode == att::kReadRsp) {
-      add_step(s, p, Step::encrypted_read).what = known;
+      add_step(s, p, Step::encrypted_read).what = static_cast<std::uint8_t>(known);
     } else if (is_write(p.opcode)) {
       // Of the protected characteristics, only the device id and Wi-Fi are written.
-      add_step(s, p, Step::encrypted_write).what =
-          known == Protected::device_id || known == Protected::wifi ? known : Protected::none;
+      add_step(s, p, Step::encrypted_write).what = static_cast<std::uint8_t>(
+          known == Protected::device_id || known == Protected::wifi ? known : Protected::none);
     } else {
       return;
     }
     decrypt_protected(s);
-    if (s.steps.back().what != Protected::none) sink_.on_step(s, s.steps.back());
+    if (what_of(s.steps.back()) != Protected::none) sink_.on_step(s, s.steps.back());
+    if (p.cut) s.status = decide_status(s, false, 0);
   }
 }
 
@@ -260,7 +246,9 @@ void Tracker::advance(ConnState& st, Session& s) {
   const std::size_t seen = (s.t1.empty() ? 0u : 1u) + (s.t2.empty() ? 0u : 1u) + (s.end.empty() ? 0u : 1u) +
                            (s.challenge.empty() ? 0u : 1u) + (s.response.empty() ? 0u : 1u) +
                            (s.confirmation.empty() ? 0u : 1u) + (s.device ? 8u : 0u);
-  if (seen != s.resolved_steps) {
+  // A value the capture cut is never checked: once the session has one, what was resolved from
+  // the whole values before it stands, and nothing more is (decide_status says `truncated`).
+  if (seen != s.resolved_steps && !s.cut_pdus) {
     s.resolved_steps = seen;
     if (s.kind == Kind::register_session)
       resolve_register(st, s);
@@ -307,11 +295,11 @@ void Tracker::resolve_register(ConnState& st, Session& s) {
   if (sol.end_form != EndForm::none && s.end_form == EndForm::none) {
     s.end_form = sol.end_form;
     for (auto& r : s.steps)
-      if (r.step == Step::register_end) r.plaintext = rc4(*s.token, r.value);
+      if (step_of(r) == Step::register_end) r.plaintext = rc4(*s.token, r.value);
   }
   for (auto& r : s.steps) {
-    if (r.step == Step::t1 && s.token) r.plaintext.assign(s.token->begin(), s.token->end());
-    if (r.step == Step::t2 && s.token && s.t2_verified && *s.t2_verified)
+    if (step_of(r) == Step::t1 && s.token) r.plaintext.assign(s.token->begin(), s.token->end());
+    if (step_of(r) == Step::t2 && s.token && s.t2_verified && *s.t2_verified)
       r.plaintext.assign(s.token->begin(), s.token->end());
   }
 }
@@ -319,19 +307,25 @@ void Tracker::resolve_register(ConnState& st, Session& s) {
 void Tracker::resolve_login(Session& s) {
   if (s.draft_order || s.challenge.size() < 4) return;
   const auto candidates = keys_.tokens(s.device);
-  if (candidates.empty()) return;
   // Solved from scratch at every step: a candidate adopted at the challenge (the only one) is
   // dropped when the response contradicts it.
-  const LoginSolution sol = solve_login(s.challenge, s.response, candidates);
+  LoginSolution sol = candidates.empty() ? LoginSolution{} : solve_login(s.challenge, s.response, candidates);
+  // None of the tokens fits: the device's keys given in another role (a token given as its beacon
+  // or bind key), once the response can confirm one.
+  if (!sol.token && s.device && s.response.size() == 4)
+    if (const auto other = keys_.tokens_in_other_roles(*s.device); !other.empty())
+      if (LoginSolution o = solve_login(s.challenge, s.response, other); o.token) sol = o;
+  if (candidates.empty() && !sol.token) return;
   s.token = sol.token;
   s.token_source = sol.source;
   s.tick = sol.tick;
   s.session_key = sol.session_key;
   for (auto& r : s.steps) {
-    if (r.step == Step::challenge || r.step == Step::response || r.step == Step::confirmation) r.plaintext.clear();
+    if (step_of(r) == Step::challenge || step_of(r) == Step::response || step_of(r) == Step::confirmation)
+      r.plaintext.clear();
     if (!s.token) continue;
-    if (r.step == Step::challenge) r.plaintext.assign(s.tick->begin(), s.tick->end());
-    if (r.step == Step::response || r.step == Step::confirmation)
+    if (step_of(r) == Step::challenge) r.plaintext.assign(s.tick->begin(), s.tick->end());
+    if (step_of(r) == Step::response || step_of(r) == Step::confirmation)
       r.plaintext = rc4(*s.session_key, ByteView(r.value).first(std::min<std::size_t>(4, r.value.size())));
   }
 }
@@ -341,13 +335,14 @@ void Tracker::decrypt_protected(Session& s) {
   // Each candidate is tried once per token (advance() clears `tried` when the token changes), so
   // a long session costs linear, not quadratic, work.
   for (auto& r : s.steps) {
-    if ((r.step != Step::encrypted_read && r.step != Step::encrypted_write) || !r.plaintext.empty() || r.tried)
+    if ((step_of(r) != Step::encrypted_read && step_of(r) != Step::encrypted_write) || !r.plaintext.empty() ||
+        r.tried || r.cut)
       continue;
     r.tried = true;
     Bytes plain = rc4(*s.token, r.value);  // the token's key schedule is cached (Rc4)
-    Protected what = r.what;
+    Protected what = what_of(r);
     if (what == Protected::none) {  // no discovery: recognise the plaintext by its form
-      what = recognise(r.step == Step::encrypted_write, plain, r.frame);
+      what = recognise(step_of(r) == Step::encrypted_write, plain, r.frame);
       if (what == Protected::none) {  // application traffic (plaintext after auth): not ours, nor its handle
         if (s.plain_handles.size() < 64 &&
             std::find(s.plain_handles.begin(), s.plain_handles.end(), r.handle) == s.plain_handles.end())
@@ -355,7 +350,7 @@ void Tracker::decrypt_protected(Session& s) {
         continue;
       }
     }
-    r.what = what;
+    r.what = static_cast<std::uint8_t>(what);
     r.plaintext = plain;
     if (what == Protected::firmware)
       s.firmware = text_of(plain);
@@ -379,11 +374,13 @@ void Tracker::conclude(ConnState& st, Session& s) {
   auto cut = [&]() {
     if (s.end_reason != EndReason::disconnect && s.end_reason != EndReason::link_dropped) return;
     Finding f{Code::cut_by_disconnect, {s.first_frame, s.last_frame}};
-    f.since_connection = s.connected_ns != 0;
+    f.flag = s.connected_ns != 0;
     f.ms = (s.end_ns - (s.connected_ns ? s.connected_ns : s.start_ns)) / 1000000;
     add_finding(s, std::move(f));
   };
-  if (s.kind == Kind::register_session) {
+  if (s.status == Status::truncated) {
+    // The capture cut its PDUs: the status says so, and nothing about the token can be found.
+  } else if (s.kind == Kind::register_session) {
     if (s.draft_order) {
       // draft_byte_order, found at the start, says it all
     } else if (!s.device) {
@@ -415,7 +412,7 @@ void Tracker::conclude(ConnState& st, Session& s) {
         const Token tc = token_from_t1(*s.device, pid, s.t1);
         if (equals(s.end, rc4<4>(tc, kRegisterEnd))) {
           Finding f{Code::client_product_id, {s.t1_frame, s.t2_frame, s.end_frame}};
-          f.low_byte = static_cast<std::uint8_t>(lo);
+          f.byte = static_cast<std::uint8_t>(lo);
           f.product_id = s.product_id;
           f.token = tc;
           add_finding(s, std::move(f));
@@ -455,6 +452,15 @@ void Tracker::conclude(ConnState& st, Session& s) {
       }
     } else if (!s.confirmation.empty()) {
       if (s.status == Status::verified && s.device) {
+        if (s.token_source &&
+            (*s.token_source == Source::given_as_beacon_key || *s.token_source == Source::given_as_bind_key)) {
+          Finding f{Code::key_in_other_role, {s.response_frame, s.confirmation_frame}};
+          f.mac = s.device;
+          f.claimed_source = s.token_source;
+          f.kind = s.kind;
+          f.token = s.token;
+          add_finding(s, std::move(f));
+        }
         sink_.on_learned({*s.device, s.token, std::nullopt, std::nullopt});
       } else if (s.status == Status::failed) {
         add_finding(s, {Code::confirmation_mismatch, {s.confirmation_frame}});
@@ -473,7 +479,7 @@ void Tracker::conclude(ConnState& st, Session& s) {
         add_finding(s, std::move(f));
       }
   }
-  if (s.draft_order) cut();
+  if (s.draft_order && s.status != Status::truncated) cut();
   // What the run learned serves later sessions and adverts.
   if (s.kind == Kind::register_session && s.status == Status::verified && s.device)
     sink_.on_learned({*s.device, s.token, std::make_pair(*s.product_id, Source::register_session), std::nullopt});

@@ -19,7 +19,9 @@ namespace {
 template <auto Free>
 struct Deleter {
   template <class T>
-  void operator()(T* p) const { Free(p); }
+  void operator()(T* p) const {
+    Free(p);
+  }
 };
 using KdfPtr = std::unique_ptr<EVP_KDF, Deleter<EVP_KDF_free>>;
 using KdfCtxPtr = std::unique_ptr<EVP_KDF_CTX, Deleter<EVP_KDF_CTX_free>>;
@@ -71,7 +73,8 @@ bool hkdf_sha256(ByteView ikm, ByteView salt, std::string_view info, std::span<s
   OSSL_PARAM params[5];
   std::size_t n = 0;
   params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest, 0);
-  params[n++] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(ikm.data()), ikm.size());
+  params[n++] =
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<std::uint8_t*>(ikm.data()), ikm.size());
   if (!salt.empty())
     params[n++] =
         OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<std::uint8_t*>(salt.data()), salt.size());
@@ -99,7 +102,8 @@ Bytes ccm_encrypt(const Key16& key, ByteView nonce, ByteView aad, ByteView plain
       (!aad.empty() && EVP_EncryptUpdate(ctx.get(), nullptr, &len, aad.data(), static_cast<int>(aad.size())) != 1) ||
       EVP_EncryptUpdate(ctx.get(), out.data(), &len, plaintext.data(), static_cast<int>(plaintext.size())) != 1 ||
       EVP_EncryptFinal_ex(ctx.get(), out.data() + len, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_CCM_GET_TAG, static_cast<int>(tag_len), out.data() + plaintext.size()) != 1)
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_CCM_GET_TAG, static_cast<int>(tag_len), out.data() + plaintext.size()) !=
+          1)
     return {};
   return out;
 }
@@ -125,7 +129,9 @@ std::optional<Bytes> ccm_decrypt(const Key16& key, ByteView nonce, ByteView aad,
   return out;
 }
 
-bool on_p256(ByteView xy) { return point_from(xy) != nullptr; }
+bool on_p256(ByteView xy) {
+  return point_from(xy) != nullptr;
+}
 
 std::optional<PublicKey> p256_public(ByteView d) {
   BnPtr k = scalar_from(d);
@@ -164,7 +170,7 @@ Bytes encrypt_did(const Key16& did_key, ByteView did20) {
   return ccm_encrypt(did_key, kNonce, kAad, did20, 4);
 }
 
-SessionKeys login_keys(const miauth::Token& token, const Random16& app_random, const Random16& dev_random) {
+SessionKeys login_keys(const Token& token, const Random16& app_random, const Random16& dev_random) {
   std::uint8_t salt[32];
   std::memcpy(salt, app_random.data(), 16);
   std::memcpy(salt + 16, dev_random.data(), 16);

@@ -1,52 +1,71 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The standard-auth session machine (docs/STANDARD_AUTH.md §3-§6).
+// The standard-auth session machine (docs/STANDARD_AUTH.md §3-§5).
 #include "fe95/stdauth/tracker.h"
 
 #include <algorithm>
 #include <cstring>
 
-#include "fe95/att.h"
+#include "fe95/att/att.h"
 
 namespace fe95::stdauth {
 
-using miauth::Finding;
-using miauth::Input;
-using miauth::Kind;
-using miauth::Role;
-using miauth::Session;
-using miauth::Status;
-using miauth::Step;
+using session::Finding;
+using session::Input;
+using session::Kind;
+using session::Role;
+using session::Status;
 
 namespace {
 
-bool is_write(std::uint8_t op) { return op == att::kWriteReq || op == att::kWriteCmd; }
-bool is_notify(std::uint8_t op) { return op == att::kNotify || op == att::kIndicate; }
+bool is_write(std::uint8_t op) {
+  return op == att::kWriteReq || op == att::kWriteCmd;
+}
+bool is_notify(std::uint8_t op) {
+  return op == att::kNotify || op == att::kIndicate;
+}
 
 // An opcode written to the control point (§3.1): 1 or 4 bytes, the low byte selecting the
 // procedure; the upper bytes are zero except for 0x15, which carries the IO capability.
 // Without discovery (`known` false) the IO bytes of 0x15 must be zero too, as third-party clients
 // send them: a legacy client's random 4-byte write then passes for an opcode once in 2^24.
-std::optional<std::uint8_t> app_opcode(ByteView v, bool known) {
-  if (v.size() != 1 && v.size() != 4) return std::nullopt;
+// `size`: the value's length on the wire; `v` may hold only its first bytes (cut by the capture).
+std::uint8_t at(ByteView v, std::size_t i) {
+  return i < v.size() ? v[i] : 0;
+}
+
+std::optional<std::uint8_t> app_opcode(ByteView v, std::size_t size, bool known) {
+  if ((size != 1 && size != 4) || v.size() < std::min<std::size_t>(size, 2)) return std::nullopt;
   const std::uint8_t op = v[0];
   if (op != 0xa2 && op != 0xa4 && op != 0x15 && op != 0x24 && op != 0x13 && op != 0x14) return std::nullopt;
-  if (v.size() == 4 && v[3] != 0) return std::nullopt;
-  if (v.size() == 4 && (op != 0x15 || !known) && (v[1] | v[2]) != 0) return std::nullopt;
+  if (size == 4 && at(v, 3) != 0) return std::nullopt;
+  if (size == 4 && (op != 0x15 || !known) && (at(v, 1) | at(v, 2)) != 0) return std::nullopt;
   return op;
 }
 
 // The device's result on the control point: 4 bytes in every trace (1 tolerated, §3.1).
-std::optional<std::uint8_t> device_result(ByteView v) {
-  if (v.size() != 1 && v.size() != 4) return std::nullopt;
-  if (v.size() == 4 && (v[1] | v[2] | v[3]) != 0) return std::nullopt;
+std::optional<std::uint8_t> device_result(ByteView v, std::size_t size) {
+  if ((size != 1 && size != 4) || v.size() < std::min<std::size_t>(size, 2)) return std::nullopt;
+  if (size == 4 && (at(v, 1) | at(v, 2) | at(v, 3)) != 0) return std::nullopt;
   switch (v[0]) {
-    case 0x11: case 0x12: case 0x21: case 0x22: case 0x23: case 0xe0: case 0xe1: case 0xe2: case 0xe3: return v[0];
-    default: return std::nullopt;
+    case 0x11:
+    case 0x12:
+    case 0x21:
+    case 0x22:
+    case 0x23:
+    case 0xe0:
+    case 0xe1:
+    case 0xe2:
+    case 0xe3:
+      return v[0];
+    default:
+      return std::nullopt;
   }
 }
 
 // The transfer channel's framing without discovery (§2.7): a control frame 00 00 0x (x <= 5).
-bool looks_like_control(ByteView v) { return v.size() >= 4 && v[0] == 0 && v[1] == 0 && v[2] <= 5; }
+bool looks_like_control(ByteView v) {
+  return v.size() >= 4 && v[0] == 0 && v[1] == 0 && v[2] <= 5;
+}
 
 template <std::size_t N>
 std::optional<std::array<std::uint8_t, N>> fixed(ByteView v) {
@@ -56,8 +75,12 @@ std::optional<std::array<std::uint8_t, N>> fixed(ByteView v) {
   return a;
 }
 
-const Key16& key_of(const SessionKeys& k, Sender s) { return s == Sender::app ? k.app_key : k.dev_key; }
-const Iv4& iv_of(const SessionKeys& k, Sender s) { return s == Sender::app ? k.app_iv : k.dev_iv; }
+const Key16& key_of(const SessionKeys& k, Sender s) {
+  return s == Sender::app ? k.app_key : k.dev_key;
+}
+const Iv4& iv_of(const SessionKeys& k, Sender s) {
+  return s == Sender::app ? k.app_iv : k.dev_iv;
+}
 
 }  // namespace
 
@@ -66,26 +89,31 @@ bool is_zero_frame(ByteView f) {
          std::all_of(f.begin() + 3, f.end() - 2, [](std::uint8_t b) { return b == 0; });
 }
 
-const char* channel_name(MessageChannel c) { return c == MessageChannel::uart ? "uart" : "stdio"; }
+const char* channel_name(MessageChannel c) {
+  return c == MessageChannel::uart ? "uart" : "stdio";
+}
 
 const char* uart_address_name(std::uint8_t d) {
   switch (d) {
-    case 0x20: return "master_to_esc";
-    case 0x21: return "master_to_ble";
-    case 0x22: return "master_to_bms";
-    case 0x23: return "esc_to_master";
-    case 0x24: return "ble_to_master";
-    case 0x25: return "bms_to_master";
-    default: return "";
+    case 0x20:
+      return "master_to_esc";
+    case 0x21:
+      return "master_to_ble";
+    case 0x22:
+      return "master_to_bms";
+    case 0x23:
+      return "esc_to_master";
+    case 0x24:
+      return "ble_to_master";
+    case 0x25:
+      return "bms_to_master";
+    default:
+      return "";
   }
 }
 
-miauth::StepRecord& Tracker::add_step(Session& s, const Input& in, Step step) {
-  miauth::StepRecord r;
-  r.frame = in.frame;
-  r.step = step;
-  r.handle = in.handle;
-  r.value.assign(in.value.begin(), in.value.end());
+session::StepRecord& Tracker::add_step(Session& s, const Input& in, Step step) {
+  session::StepRecord r = s.step_of(in, static_cast<std::uint8_t>(step));
   step_stored_ = s.steps.size() < kMaxSteps;
   if (!step_stored_) {
     overflow_ = std::move(r);
@@ -95,7 +123,9 @@ miauth::StepRecord& Tracker::add_step(Session& s, const Input& in, Step step) {
   return s.steps.back();
 }
 
-void Tracker::emit_step(Session& s) { sink_.on_step(s, step_stored_ ? s.steps.back() : overflow_); }
+void Tracker::emit_step(Session& s) {
+  sink_.on_step(s, step_stored_ ? s.steps.back() : overflow_);
+}
 
 void Tracker::add_finding(Session& s, Finding f) {
   if (s.findings.size() >= kMaxFindings) return;
@@ -104,7 +134,7 @@ void Tracker::add_finding(Session& s, Finding f) {
 }
 
 void Tracker::add_message(Session& s, SessionMessage m) {
-  Data& d = *s.standard;
+  Data& d = s.data;
   if (d.messages.size() >= Data::kMaxMessages) {
     ++d.messages_dropped;
     return;
@@ -113,15 +143,19 @@ void Tracker::add_message(Session& s, SessionMessage m) {
 }
 
 void Tracker::on_att(const Input& p) {
-  if (!p.has_handle) return;
   const bool write = is_write(p.opcode), notify = is_notify(p.opcode);
+  if (p.opcode == att::kReadRsp) {  // reads matter only inside a session
+    if (auto it = links_.find(p.link); it != links_.end()) on_read(it->second, p);
+    return;
+  }
   if (!write && !notify) return;
   const Sender from = write ? Sender::app : Sender::device;
   const Role role = p.role;
 
   // Links cost state only once they carry an opcode of the control point or secure auth.
-  const std::optional<std::uint8_t> op =
-      write && (role == Role::unknown || role == Role::event) ? app_opcode(p.value, role == Role::event) : std::nullopt;
+  const std::optional<std::uint8_t> op = write && (role == Role::unknown || role == Role::event)
+                                             ? app_opcode(p.value, p.size(), role == Role::event)
+                                             : std::nullopt;
   Link* link = nullptr;
   if (op || role == Role::secure_auth) {
     link = &links_[p.link];
@@ -139,8 +173,7 @@ void Tracker::on_att(const Input& p) {
       Diagnostic d;
       d.frame = p.frame;
       d.code = Code::std_secure_auth;
-      d.message = "secure auth on handle " + std::to_string(p.handle) +
-                  " (0x0016, Mijia secure chip): the framing is standard auth's, the cryptography is not decodable";
+      d.handle = p.handle;
       d.raw_hex = to_hex(p.value);
       sink_.on_diagnostic(d);
     }
@@ -150,28 +183,28 @@ void Tracker::on_att(const Input& p) {
   if (op && (l.control == 0 || l.control == p.handle || role == Role::event)) {
     l.control = p.handle;
     Session* s = l.session ? &*l.session : nullptr;
-    const bool register_open = s && s->kind == Kind::register_session && !s->standard->app_public;
+    const bool register_open = s && s->kind == Kind::register_session && !s->data.app_public;
     if (*op == 0xa2 || (*op == 0x15 && !register_open)) {
       start(l, p, Kind::register_session);
     } else if (*op == 0x24) {
       start(l, p, Kind::login_session);
     } else if (s) {
-      if (*op == 0x13 || *op == 0x14) s->standard->app_verdict = *op;
+      if (*op == 0x13 || *op == 0x14) s->data.app_verdict = *op;
       s->last_frame = p.frame;
       s->end_ns = p.ts_ns;
-      add_step(*s, p, Step::std_opcode).plaintext = Bytes(p.value.begin(), p.value.end());
+      add_step(*s, p, Step::opcode).plaintext = Bytes(p.value.begin(), p.value.end());
       emit_step(*s);
     }
     return;
   }
   if (notify && p.handle == l.control && l.session) {
-    if (const auto r = device_result(p.value)) {
+    if (const auto r = device_result(p.value, p.size())) {
       Session& s = *l.session;
-      s.standard->result = *r;
-      s.standard->result_frame = p.frame;
+      s.data.result = *r;
+      s.data.result_frame = p.frame;
       s.last_frame = p.frame;
       s.end_ns = p.ts_ns;
-      add_step(s, p, Step::std_result).plaintext = Bytes(p.value.begin(), p.value.end());
+      add_step(s, p, Step::result).plaintext = Bytes(p.value.begin(), p.value.end());
       if (s.kind == Kind::login_session) resolve_login(s);
       emit_step(s);
       return;
@@ -185,9 +218,21 @@ void Tracker::on_att(const Input& p) {
   const bool starts_uart = p.value.size() >= 2 && p.value[0] == 0x55 && p.value[1] == 0xab;
   const bool uart = role == Role::nus_write || role == Role::nus_notify ||
                     (role == Role::unknown && (p.handle == l.nus[dir] || (starts_uart && p.handle != l.transfer)));
-  const bool transfer = p.handle == l.transfer || role == Role::std_transfer ||
-                        (!uart && l.transfer == 0 && role == Role::unknown && p.handle != l.control &&
-                         looks_like_control(p.value));
+  const bool transfer =
+      p.handle == l.transfer || role == Role::std_transfer ||
+      (!uart && l.transfer == 0 && role == Role::unknown && p.handle != l.control && looks_like_control(p.value));
+  if (p.cut) {
+    // Cut by the capture: a step of the session, its framing and content unread (the transfer
+    // channel's reassembly would take what survived for whole fragments).
+    if (!l.session) return;
+    Session& s = *l.session;
+    s.last_frame = p.frame;
+    s.end_ns = p.ts_ns;
+    if (transfer) l.transfer = p.handle;
+    add_step(s, p, transfer ? Step::frame : Step::session_message);
+    emit_step(s);
+    return;
+  }
   if (transfer) {
     if (l.transfer != p.handle) {
       l.transfer = p.handle;
@@ -209,11 +254,34 @@ void Tracker::on_att(const Input& p) {
   if (role == Role::unknown) on_stdio(l, p, from, false);
 }
 
+// A read of a characteristic the FE95 service keeps in clear under standard auth: the firmware
+// version on 0x0004 (docs/STANDARD_AUTH.md §1; Mi Home reads it right after its login), the product
+// id on 0x0002. Without discovery the version is known by its form. Reported as the legacy
+// family reports its reads: a step with the value and what it is, and the session's field.
+bool Tracker::on_read(Link& l, const Input& in) {
+  if (!l.session || in.opcode != att::kReadRsp) return false;
+  const bool version = in.role == Role::version || (in.role == Role::unknown && session::looks_like_version(in.value));
+  const bool product = in.role == Role::product_id && in.value.size() == 2;
+  if (!version && !product) return false;
+  Session& s = *l.session;
+  s.last_frame = in.frame;
+  s.end_ns = in.ts_ns;
+  session::StepRecord& step = add_step(s, in, Step::read);
+  step.plaintext.assign(in.value.begin(), in.value.end());
+  step.what = static_cast<std::uint8_t>(version ? Value::firmware : Value::product_id);
+  if (version)
+    s.data.firmware = session::text_of(in.value);
+  else
+    s.data.product_id = load_u16le(in.value.data());
+  emit_step(s);
+  return true;
+}
+
 void Tracker::start(Link& l, const Input& in, Kind kind) {
-  if (l.session) finish(l, miauth::EndReason::next_session);
-  Session s = miauth::open_session(in, keys_, miauth::Protocol::standard, kind);
-  s.standard.emplace();
-  Data& d = *s.standard;
+  if (l.session) finish(l, session::EndReason::next_session);
+  Session s;
+  session::open(s, in, keys_, kind);
+  Data& d = s.data;
   d.control_handle = in.handle;
   d.transfer_handle = l.transfer;
   d.from_discovery = in.role == Role::event || l.transfer_from_discovery;
@@ -226,7 +294,7 @@ void Tracker::start(Link& l, const Input& in, Kind kind) {
   l.uart[0] = Uart{};
   l.uart[1] = Uart{};
   Session& ss = *l.session;
-  add_step(ss, in, Step::std_opcode).plaintext = Bytes(in.value.begin(), in.value.end());
+  add_step(ss, in, Step::opcode).plaintext = Bytes(in.value.begin(), in.value.end());
   emit_step(ss);
 }
 
@@ -237,26 +305,24 @@ void Tracker::on_transfer(Link& l, const Input& in, Sender from) {
   Session& s = *l.session;
   s.last_frame = in.frame;
   s.end_ns = in.ts_ns;
-  Data& d = *s.standard;
+  Data& d = s.data;
   d.transfer_handle = l.transfer;
   d.dmtu = l.channel.dmtu();
   d.negotiated = l.channel.negotiated();
-  miauth::StepRecord& step = add_step(s, in, Step::std_frame);
+  session::StepRecord& step = add_step(s, in, Step::frame);
   if (r.message) {
     step.message = r.message->data;
     step.message_type = r.message->type;
   }
-  for (auto& pr : problems) {
-    Finding f{pr.code, std::move(pr.frames)};
-    f.detail = std::move(pr.detail);
-    add_finding(s, std::move(f));
-  }
+  // After a PDU the capture cut, the channel misses its bytes: what it finds wrong is no fault.
+  if (!s.cut_pdus)
+    for (auto& pr : problems) add_finding(s, std::move(pr));
   if (r.message) on_message(s, *r.message);
   emit_step(s);
 }
 
 void Tracker::on_message(Session& s, const Message& m) {
-  Data& d = *s.standard;
+  Data& d = s.data;
   const std::vector<std::uint64_t> frames = {m.frames.front(), m.frames.back()};
   if (s.kind == Kind::register_session) {
     if (m.type == 0x00 && m.from == Sender::device && !d.app_public && !d.device_public) {
@@ -276,8 +342,7 @@ void Tracker::on_message(Session& s, const Message& m) {
       ok = key && on_p256(*key);
       if (!*ok) {
         Finding f{Code::std_public_key_off_curve, frames};
-        f.detail = std::string("the ") + sender_name(m.from) + "'s public key (" + std::to_string(m.data.size()) +
-                   " bytes) is not a point of P-256";
+        f.sender = static_cast<std::uint8_t>(m.from);
         f.value = m.data;
         add_finding(s, std::move(f));
       }
@@ -287,8 +352,12 @@ void Tracker::on_message(Session& s, const Message& m) {
     return;
   }
   switch (m.type) {
-    case 0x0b: if (m.from == Sender::app) d.app_random = fixed<16>(m.data); break;
-    case 0x0d: if (m.from == Sender::device) d.dev_random = fixed<16>(m.data); break;
+    case 0x0b:
+      if (m.from == Sender::app) d.app_random = fixed<16>(m.data);
+      break;
+    case 0x0d:
+      if (m.from == Sender::device) d.dev_random = fixed<16>(m.data);
+      break;
     case 0x0c:
       if (m.from == Sender::device) {
         d.dev_confirmation = fixed<32>(m.data);
@@ -301,18 +370,26 @@ void Tracker::on_message(Session& s, const Message& m) {
         d.app_confirmation_frame = m.frames.back();
       }
       break;
-    default: return;
+    default:
+      return;
   }
   resolve_login(s);
 }
 
 // §5.3: each candidate token against the device's confirmation, then the app's.
 void Tracker::resolve_login(Session& s) {
-  Data& d = *s.standard;
+  Data& d = s.data;
   if (!d.app_random || !d.dev_random || !d.dev_confirmation) return;
-  if (!d.dev_confirmation_ok || !*d.dev_confirmation_ok) {
+  // Tried only when there is a candidate: with none, nothing was checked and dev_confirmation_ok
+  // stays unset (a real Mi Home login read without a token showed `false` here).
+  // The tokens first, then the device's keys given in another role (a token given as its beacon or
+  // bind key): the device's HMAC confirms one or none.
+  std::vector<KeyStore::Candidate> candidates = keys_.tokens(s.device);
+  if (s.device)
+    for (const auto& c : keys_.tokens_in_other_roles(*s.device)) candidates.push_back(c);
+  if (!candidates.empty() && !d.dev_confirmation_ok.value_or(false)) {
     d.dev_confirmation_ok = false;
-    for (const auto& c : keys_.tokens(s.device)) {
+    for (const auto& c : candidates) {
       const SessionKeys k = login_keys(c.token, *d.app_random, *d.dev_random);
       if (device_confirmation(k, *d.app_random, *d.dev_random) == *d.dev_confirmation) {
         d.dev_confirmation_ok = true;
@@ -326,7 +403,7 @@ void Tracker::resolve_login(Session& s) {
   if (d.keys && d.app_confirmation && !d.app_confirmation_ok)
     d.app_confirmation_ok = app_confirmation(*d.keys, *d.app_random, *d.dev_random) == *d.app_confirmation;
   // The status as soon as it is definite; conclude() settles the rest.
-  if (*d.dev_confirmation_ok && d.app_confirmation_ok && *d.app_confirmation_ok &&
+  if (d.dev_confirmation_ok.value_or(false) && d.app_confirmation_ok.value_or(false) &&
       (!d.result || *d.result == 0x21))
     s.status = Status::verified;
 }
@@ -336,10 +413,10 @@ void Tracker::on_uart(Link& l, const Input& in, Sender from) {
   s.last_frame = in.frame;
   s.end_ns = in.ts_ns;
   Uart& u = l.uart[static_cast<int>(from)];
-  add_step(s, in, Step::std_session);
+  add_step(s, in, Step::session_message);
   const bool starts = in.value.size() >= 2 && in.value[0] == 0x55 && in.value[1] == 0xab;
   if (u.buf.empty() && !starts) {
-    ++s.standard->undecrypted;  // a piece of no 55 AB frame (or its start was missed)
+    ++s.data.undecrypted;  // a piece of no 55 AB frame (or its start was missed)
     emit_step(s);
     return;
   }
@@ -360,8 +437,8 @@ void Tracker::on_uart(Link& l, const Input& in, Sender from) {
 
 void Tracker::uart_frame(Link& l, Session& s, Sender from, ByteView frame, std::vector<std::uint64_t> frames,
                          const Input& in) {
-  Data& d = *s.standard;
-  miauth::StepRecord& step = step_stored_ ? s.steps.back() : overflow_;
+  Data& d = s.data;
+  session::StepRecord& step = step_stored_ ? s.steps.back() : overflow_;
   const std::size_t n = frame.size();
   // Before the login a scooter sends frames of zeros: 55 ab L 00 ... 00 ck ck (§6.3).
   if (is_zero_frame(frame)) {
@@ -373,11 +450,11 @@ void Tracker::uart_frame(Link& l, Session& s, Sender from, ByteView frame, std::
   const bool ck_ok = load_u16le(frame.data() + n - 2) == sum;
   if (!ck_ok) {
     Finding f{Code::uart_checksum, frames};
-    f.detail = "checksum " + to_hex(frame.subspan(n - 2)) + " where the frame sums to " +
-               to_hex(std::array{static_cast<std::uint8_t>(sum), static_cast<std::uint8_t>(sum >> 8)});
+    f.value.assign(frame.end() - 2, frame.end());  // the checksum sent
+    f.number = sum;                                // the one the frame sums to
     add_finding(s, std::move(f));
   }
-  if (!d.keys || !d.dev_confirmation_ok || !*d.dev_confirmation_ok) {
+  if (!d.keys || !d.dev_confirmation_ok.value_or(false)) {
     ++d.undecrypted;
     return;
   }
@@ -396,8 +473,9 @@ void Tracker::uart_frame(Link& l, Session& s, Sender from, ByteView frame, std::
   if (!pt) {
     ++d.mic_failures;
     Finding f{Code::session_mic_failed, m.frames};
-    f.detail = std::string("the ") + sender_name(from) + "'s 55 AB frame with counter " + std::to_string(counter) +
-               " does not verify under the login's " + (from == Sender::app ? "app" : "device") + " key";
+    f.sender = static_cast<std::uint8_t>(from);
+    f.type = static_cast<std::uint8_t>(MessageChannel::uart);
+    f.number = counter;
     add_finding(s, std::move(f));
   } else {
     l.last_counter[dir] = counter;
@@ -421,8 +499,8 @@ void Tracker::uart_frame(Link& l, Session& s, Sender from, ByteView frame, std::
 
 bool Tracker::on_stdio(Link& l, const Input& in, Sender from, bool known) {
   Session& s = *l.session;
-  Data& d = *s.standard;
-  const bool keyed = d.keys && d.dev_confirmation_ok && *d.dev_confirmation_ok;
+  Data& d = s.data;
+  const bool keyed = d.keys && d.dev_confirmation_ok.value_or(false);
   if (!keyed) {  // counted, not a step: without keys a blob cannot be told from other traffic
     if (known) ++d.undecrypted;
     return known;
@@ -438,7 +516,7 @@ bool Tracker::on_stdio(Link& l, const Input& in, Sender from, bool known) {
   if (!known && !pt) return false;  // not a blob of this session: someone else's characteristic
   s.last_frame = in.frame;
   s.end_ns = in.ts_ns;
-  miauth::StepRecord& step = add_step(s, in, Step::std_session);
+  session::StepRecord& step = add_step(s, in, Step::session_message);
   SessionMessage m;
   m.frames = {in.frame};
   m.from = from;
@@ -449,8 +527,9 @@ bool Tracker::on_stdio(Link& l, const Input& in, Sender from, bool known) {
   if (!pt) {
     ++d.mic_failures;
     Finding f{Code::session_mic_failed, {in.frame}};
-    f.detail = std::string("the ") + sender_name(from) + "'s stdio blob with counter " + std::to_string(counter) +
-               " does not verify under the login's keys";
+    f.sender = static_cast<std::uint8_t>(from);
+    f.type = static_cast<std::uint8_t>(MessageChannel::stdio);
+    f.number = counter;
     add_finding(s, std::move(f));
     add_message(s, std::move(m));
   } else {
@@ -466,23 +545,21 @@ bool Tracker::on_stdio(Link& l, const Input& in, Sender from, bool known) {
 }
 
 void Tracker::conclude(Link& l, Session& s) {
-  Data& d = *s.standard;
+  Data& d = s.data;
   std::vector<Problem> problems;
   l.channel.finish(problems);
-  for (auto& pr : problems) {
-    Finding f{pr.code, std::move(pr.frames)};
-    f.detail = std::move(pr.detail);
-    add_finding(s, std::move(f));
-  }
+  // The capture cut PDUs of the session: nothing in them is checked, and nothing they lack is a fault.
+  const bool cut = s.cut_pdus != 0;
+  if (!cut)
+    for (auto& pr : problems) add_finding(s, std::move(pr));
   const std::vector<std::uint64_t> result_frames =
       d.result_frame ? std::vector<std::uint64_t>{d.result_frame} : std::vector<std::uint64_t>{s.first_frame};
   if (s.kind == Kind::register_session) {
-    const bool off_curve = (d.app_public_on_curve && !*d.app_public_on_curve) ||
-                           (d.device_public_on_curve && !*d.device_public_on_curve);
+    const bool off_curve =
+        (d.app_public_on_curve && !*d.app_public_on_curve) || (d.device_public_on_curve && !*d.device_public_on_curve);
     if (d.result && (*d.result == 0x12 || *d.result == 0xe1)) {
       Finding f{Code::std_register_rejected, result_frames};
-      f.detail = *d.result == 0xe1 ? "the device answered 0xE1 (already registered): it keeps its token"
-                                   : "the device answered 0x12 (register failed)";
+      f.byte = *d.result;
       add_finding(s, std::move(f));
       s.status = Status::failed;
     } else if (off_curve || (d.app_verdict && *d.app_verdict == 0x14)) {
@@ -490,21 +567,24 @@ void Tracker::conclude(Link& l, Session& s) {
     } else if (d.result && *d.result == 0x11) {
       s.status = Status::registered;
     } else {
-      s.status = Status::incomplete;
+      s.status = cut ? Status::truncated : Status::incomplete;
     }
-    if (d.app_public || d.device_public)
-      add_finding(s, Finding{Code::std_token_not_in_capture, {s.first_frame}});
+    if (d.app_public || d.device_public) add_finding(s, Finding{Code::std_token_not_in_capture, {s.first_frame}});
   } else {
     const bool have = d.app_random && d.dev_random && d.dev_confirmation;
-    const auto candidates = keys_.tokens(s.device);
+    auto candidates = keys_.tokens(s.device);
+    if (s.device)
+      for (const auto& c : keys_.tokens_in_other_roles(*s.device)) candidates.push_back(c);
     if (d.result && *d.result == 0xe0) {
       add_finding(s, Finding{Code::std_not_registered, result_frames});
       s.status = Status::failed;
+    } else if (cut && s.status != Status::verified) {
+      s.status = Status::truncated;
     } else if (!have) {
       s.status = Status::incomplete;
     } else if (candidates.empty()) {
       s.status = Status::no_token;
-    } else if (*d.dev_confirmation_ok) {
+    } else if (d.dev_confirmation_ok.value_or(false)) {
       s.status = Status::verified;
       if (d.app_confirmation_ok && !*d.app_confirmation_ok) {
         std::vector<std::uint64_t> frames{d.dev_confirmation_frame, d.app_confirmation_frame};
@@ -515,14 +595,13 @@ void Tracker::conclude(Link& l, Session& s) {
         s.status = Status::failed;
       } else if (d.result && *d.result != 0x21) {
         Finding f{Code::std_login_rejected, result_frames};
-        f.detail = std::string("the device answered 0x") + to_hex(std::array{*d.result}) + " (" +
-                   opcode_name(*d.result) + ")";
+        f.byte = *d.result;
         add_finding(s, std::move(f));
         s.status = Status::failed;
       }
     } else {
       // The device's confirmation fits no candidate: does the app's fit one?
-      std::optional<miauth::Token> app_token;
+      std::optional<Token> app_token;
       if (d.app_confirmation)
         for (const auto& c : candidates) {
           const SessionKeys k = login_keys(c.token, *d.app_random, *d.dev_random);
@@ -540,18 +619,27 @@ void Tracker::conclude(Link& l, Session& s) {
       add_finding(s, std::move(f));
       s.status = Status::failed;
     }
-    if (s.status == Status::verified && s.device && s.token)
-      sink_.on_learned(miauth::Learned{*s.device, s.token, std::nullopt, std::nullopt});
+    if (s.status == Status::verified && s.device && s.token) {
+      if (s.token_source == Source::given_as_beacon_key || s.token_source == Source::given_as_bind_key) {
+        Finding f{Code::key_in_other_role, {d.dev_confirmation_frame}};
+        f.mac = s.device;
+        f.claimed_source = s.token_source;
+        f.kind = s.kind;
+        f.token = s.token;
+        add_finding(s, std::move(f));
+      }
+      sink_.on_learned(session::Learned{*s.device, s.token, std::nullopt, std::nullopt});
+    }
   }
 }
 
-void Tracker::finish(Link& l, miauth::EndReason why) {
+void Tracker::finish(Link& l, session::EndReason why) {
   Session& s = *l.session;
   s.end_reason = why;
   // An opcode-like write on a handle discovery did not name, and nothing of standard auth after
   // it: some other protocol's 4 bytes (a legacy login's response can look like 24 00 00 00), not
   // a session.
-  if (!s.standard->from_discovery && s.steps.size() == 1) {
+  if (!s.data.from_discovery && s.steps.size() == 1) {
     l.session.reset();
     return;
   }
@@ -562,7 +650,7 @@ void Tracker::finish(Link& l, miauth::EndReason why) {
   l.uart[1] = Uart{};
 }
 
-void Tracker::on_link_end(std::int64_t ts_ns, std::uint64_t link, miauth::EndReason why) {
+void Tracker::on_link_end(std::int64_t ts_ns, std::uint64_t link, session::EndReason why) {
   auto it = links_.find(link);
   if (it == links_.end()) return;
   if (it->second.session) {

@@ -3,18 +3,28 @@
 
 namespace fe95::stdauth {
 
-const char* sender_name(Sender s) { return s == Sender::app ? "app" : "device"; }
+const char* sender_name(Sender s) {
+  return s == Sender::app ? "app" : "device";
+}
 
 const char* frame_kind_name(FrameKind k) {
   switch (k) {
-    case FrameKind::command: return "command";
-    case FrameKind::ack: return "ack";
-    case FrameKind::single: return "single";
-    case FrameKind::single_ack: return "single_ack";
-    case FrameKind::link_ask: return "link_ask";
-    case FrameKind::link_ack: return "link_ack";
-    case FrameKind::data: return "data";
-    case FrameKind::malformed: return "malformed";
+    case FrameKind::command:
+      return "command";
+    case FrameKind::ack:
+      return "ack";
+    case FrameKind::single:
+      return "single";
+    case FrameKind::single_ack:
+      return "single_ack";
+    case FrameKind::link_ask:
+      return "link_ask";
+    case FrameKind::link_ack:
+      return "link_ack";
+    case FrameKind::data:
+      return "data";
+    case FrameKind::malformed:
+      return "malformed";
   }
   return "?";
 }
@@ -40,11 +50,20 @@ Frame parse_frame(ByteView v) {
       if (f.sub == kAckLost)
         for (std::size_t i = 4; i + 1 < v.size(); i += 2) f.lost.push_back(load_u16le(v.data() + i));
       break;
-    case 0x02: f.kind = FrameKind::single; break;
-    case 0x03: f.kind = FrameKind::single_ack; break;
-    case 0x04: f.kind = FrameKind::link_ask; break;
-    case 0x05: f.kind = FrameKind::link_ack; break;
-    default: return f;
+    case 0x02:
+      f.kind = FrameKind::single;
+      break;
+    case 0x03:
+      f.kind = FrameKind::single_ack;
+      break;
+    case 0x04:
+      f.kind = FrameKind::link_ask;
+      break;
+    case 0x05:
+      f.kind = FrameKind::link_ack;
+      break;
+    default:
+      return f;
   }
   f.payload = v.subspan(4);
   return f;
@@ -52,9 +71,9 @@ Frame parse_frame(ByteView v) {
 
 const char* data_type_name(std::uint8_t t) {
   static constexpr const char* kNames[] = {
-      "pass_through", "dev_cert",         "dev_manu_cert",    "ecc_pubkey",      "dev_signature", "dev_login_info",
-      "dev_share_info", "server_cert",    "server_sign",      "mesh_config",     "app_confirmation", "app_random",
-      "dev_confirmation", "dev_random",   "bind_key",         "wifi_config",
+      "pass_through",     "dev_cert",    "dev_manu_cert", "ecc_pubkey",  "dev_signature",    "dev_login_info",
+      "dev_share_info",   "server_cert", "server_sign",   "mesh_config", "app_confirmation", "app_random",
+      "dev_confirmation", "dev_random",  "bind_key",      "wifi_config",
   };
   return t < std::size(kNames) ? kNames[t] : "";
 }
@@ -66,33 +85,53 @@ const char* ack_name(std::uint8_t s) {
 
 const char* opcode_name(std::uint8_t op) {
   switch (op) {
-    case 0x10: return "register_start_pki";
-    case 0x11: return "register_success";
-    case 0x12: return "register_failed";
-    case 0x13: return "register_verify_success";
-    case 0x14: return "register_verify_fail";
-    case 0x15: return "register_start";
-    case 0x20: return "login_start_pki";
-    case 0x21: return "login_success";
-    case 0x22: return "login_invalid_ltmk";
-    case 0x23: return "login_failed";
-    case 0x24: return "login_start";
-    case 0xa2: return "dev_info_get";
-    case 0xa4: return "link_param_config";
-    case 0xa5: return "rxfer_test";
-    case 0xa6: return "mcu_info_read";
-    case 0xe0: return "not_registered";
-    case 0xe1: return "already_registered";
-    case 0xe2: return "repeat_login";
-    case 0xe3: return "invalid_oob";
-    default: return "";
+    case 0x10:
+      return "register_start_pki";
+    case 0x11:
+      return "register_success";
+    case 0x12:
+      return "register_failed";
+    case 0x13:
+      return "register_verify_success";
+    case 0x14:
+      return "register_verify_fail";
+    case 0x15:
+      return "register_start";
+    case 0x20:
+      return "login_start_pki";
+    case 0x21:
+      return "login_success";
+    case 0x22:
+      return "login_invalid_ltmk";
+    case 0x23:
+      return "login_failed";
+    case 0x24:
+      return "login_start";
+    case 0xa2:
+      return "dev_info_get";
+    case 0xa4:
+      return "link_param_config";
+    case 0xa5:
+      return "rxfer_test";
+    case 0xa6:
+      return "mcu_info_read";
+    case 0xe0:
+      return "not_registered";
+    case 0xe1:
+      return "already_registered";
+    case 0xe2:
+      return "repeat_login";
+    case 0xe3:
+      return "invalid_oob";
+    default:
+      return "";
   }
 }
 
-void Channel::problem(std::vector<Problem>& out, Code code, std::vector<std::uint64_t> frames, std::string detail) {
+void Channel::problem(std::vector<Problem>& out, Problem p) {
   if (problems_ >= kMaxProblems) return;
   ++problems_;
-  out.push_back(Problem{code, std::move(frames), std::move(detail)});
+  out.push_back(std::move(p));
 }
 
 std::optional<Message> Channel::complete_if_done(bool on_success) {
@@ -118,23 +157,27 @@ Channel::Result Channel::feed(std::uint64_t frame, Sender from, ByteView value, 
   r.frame = parse_frame(value);
   const Frame& f = r.frame;
   switch (f.kind) {
-    case FrameKind::malformed:
-      problem(problems, Code::std_malformed_frame, {frame},
-              "a " + std::to_string(value.size()) + "-byte value that is no rxfer frame: " + to_hex(value));
-      break;
+    case FrameKind::malformed: {
+      Problem p{Code::std_malformed_frame, {frame}};
+      p.value.assign(value.begin(), value.end());
+      problem(problems, std::move(p));
+    } break;
     case FrameKind::command: {
       if (active_) {
-        problem(problems, Code::std_command_during_transfer, {active_->frames.front(), frame},
-                std::string("a new ") + sender_name(from) + " command while the " + sender_name(active_->from) +
-                    "'s transfer of " + std::to_string(active_->received) + " of " +
-                    (active_->count ? std::to_string(*active_->count) : std::string("?")) + " fragments is unfinished");
+        Problem p{Code::std_command_during_transfer, {active_->frames.front(), frame}};
+        p.sender = static_cast<std::uint8_t>(from);
+        p.other_sender = static_cast<std::uint8_t>(active_->from);
+        p.count = active_->received;
+        if (active_->count) p.total = *active_->count;
+        problem(problems, std::move(p));
         active_.reset();
       }
       ignoring_.reset();
       if (f.count && (*f.count == 0 || *f.count > kMaxFragments)) {
-        problem(problems, Code::std_transfer_too_long, {frame},
-                "a command announcing " + std::to_string(*f.count) + " fragments (at most " +
-                    std::to_string(kMaxFragments) + " are followed, at least 1 is needed)");
+        Problem p{Code::std_transfer_too_long, {frame}};
+        p.total = *f.count;
+        p.number = kMaxFragments;
+        problem(problems, std::move(p));
         ignoring_ = from;
         r.ignored = true;
         break;
@@ -156,16 +199,19 @@ Channel::Result Channel::feed(std::uint64_t frame, Sender from, ByteView value, 
         break;
       }
       if (!active_ || active_->from != from) {
-        problem(problems, Code::std_unexpected_fragment, {frame},
-                std::string("fragment ") + std::to_string(f.sn) + " from the " + sender_name(from) +
-                    " with no transfer of the " + sender_name(from) + " announced");
+        Problem p{Code::std_unexpected_fragment, {frame}};
+        p.number = f.sn;
+        p.sender = static_cast<std::uint8_t>(from);
+        problem(problems, std::move(p));
         break;
       }
       Transfer& t = *active_;
       if (f.sn > t.fragments.size()) {
-        problem(problems, Code::std_unexpected_fragment, {t.frames.front(), frame},
-                "fragment " + std::to_string(f.sn) + " of a transfer of " + std::to_string(t.fragments.size()) +
-                    " fragments");
+        Problem p{Code::std_unexpected_fragment, {t.frames.front(), frame}};
+        p.number = f.sn;
+        p.sender = static_cast<std::uint8_t>(from);
+        p.total = t.fragments.size();
+        problem(problems, std::move(p));
         break;
       }
       const std::size_t i = f.sn - 1u;
@@ -182,8 +228,9 @@ Channel::Result Channel::feed(std::uint64_t frame, Sender from, ByteView value, 
     case FrameKind::ack:
       if (f.sub == kAckLost && active_ && active_->from == other(from)) {
         if (++active_->lost_acks > kMaxLostAcks) {
-          problem(problems, Code::std_lost_loop, {active_->frames.front(), frame},
-                  "more than " + std::to_string(kMaxLostAcks) + " lost-acks in one transfer: it is given up");
+          Problem p{Code::std_lost_loop, {active_->frames.front(), frame}};
+          p.number = kMaxLostAcks;
+          problem(problems, std::move(p));
           ignoring_ = active_->from;
           active_.reset();
           r.ignored = true;
@@ -212,17 +259,20 @@ Channel::Result Channel::feed(std::uint64_t frame, Sender from, ByteView value, 
         negotiated_ = true;
       }
       break;
-    case FrameKind::single_ack: break;
+    case FrameKind::single_ack:
+      break;
   }
   return r;
 }
 
 void Channel::finish(std::vector<Problem>& problems) {
   if (active_) {
-    problem(problems, Code::std_unfinished_transfer, {active_->frames.front()},
-            std::string("the ") + sender_name(active_->from) + "'s transfer of " + data_type_name(active_->type) +
-                " ended with " + std::to_string(active_->received) + " of " +
-                (active_->count ? std::to_string(*active_->count) : std::string("?")) + " fragments");
+    Problem p{Code::std_unfinished_transfer, {active_->frames.front()}};
+    p.sender = static_cast<std::uint8_t>(active_->from);
+    p.type = active_->type;
+    p.count = active_->received;
+    if (active_->count) p.total = *active_->count;
+    problem(problems, std::move(p));
     active_.reset();
   }
 }

@@ -9,10 +9,11 @@
 #include <vector>
 
 #include "fe95/bytes.h"
+#include "fe95/keys/types.h"
 
 namespace fe95::miauth {
 
-using Token = std::array<std::uint8_t, 12>;
+using fe95::Token;
 using Mix = std::array<std::uint8_t, 8>;
 using Word = std::array<std::uint8_t, 4>;
 
@@ -39,7 +40,7 @@ inline constexpr Word kDraftLoginResponse{0x93, 0xbf, 0xac, 0x09};
 // thread, the least recently used replaced) and runs the schedule only for a key it has not
 // seen recently. The cache is invisible: the keystream is the same either way.
 class Rc4 {
-public:
+ public:
   static constexpr std::size_t kCachedSchedules = 256;
   explicit Rc4(ByteView key);
   // XORs the next keystream bytes into data.
@@ -47,7 +48,7 @@ public:
   // Key schedules run on this thread so far (cache misses): tests and benchmarks count them.
   static std::uint64_t schedules_run();
 
-private:
+ private:
   struct Fresh {};
   Rc4(Fresh, ByteView key);
   std::uint8_t s_[256];

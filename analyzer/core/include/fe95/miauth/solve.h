@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "fe95/keys.h"
+#include "fe95/keys/keys.h"
 #include "fe95/miauth/session.h"
 
 namespace fe95::miauth {

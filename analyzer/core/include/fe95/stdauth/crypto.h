@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Standard auth cryptography (docs/STANDARD_AUTH.md §4.3, §5.2, §6), all of it through OpenSSL's
+// Standard auth cryptography (docs/STANDARD_AUTH.md §3, §4, §5), all of it through OpenSSL's
 // libcrypto: HKDF-SHA256, HMAC-SHA256, AES-128-CCM with a 4-byte MIC, P-256 points and ECDH. Only
 // the protocol's own arrangements (the splits of the HKDF output, the nonces, the scooter's 55 AB
 // frame) are written here.
@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "fe95/bytes.h"
-#include "fe95/miauth/crypto.h"
+#include "fe95/keys/types.h"
 
 namespace fe95::stdauth {
 
@@ -42,7 +42,7 @@ std::optional<Hash32> p256_ecdh(ByteView private_scalar32, ByteView peer_xy);
 
 // Register (§4.3): HKDF(shared secret, no salt, "mible-setup-info", 64) split.
 struct RegisterKeys {
-  miauth::Token token{};
+  Token token{};
   Key16 bind_key{};
   Key16 did_key{};
 };
@@ -56,7 +56,7 @@ struct SessionKeys {
   Key16 dev_key{}, app_key{};
   Iv4 dev_iv{}, app_iv{};
 };
-SessionKeys login_keys(const miauth::Token& token, const Random16& app_random, const Random16& dev_random);
+SessionKeys login_keys(const Token& token, const Random16& app_random, const Random16& dev_random);
 Hash32 device_confirmation(const SessionKeys& k, const Random16& app_random, const Random16& dev_random);
 Hash32 app_confirmation(const SessionKeys& k, const Random16& app_random, const Random16& dev_random);
 
