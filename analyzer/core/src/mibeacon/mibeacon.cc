@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "fe95/mibeacon.h"
+#include "fe95/mibeacon/mibeacon.h"
 
 #include <openssl/evp.h>
 
+#include <cstdio>
 #include <cstring>
 #include <memory>
 
-#include "fe95/hci.h"
+#include "fe95/hci/hci.h"
 
 namespace fe95::mibeacon {
 
@@ -52,113 +53,50 @@ bool ccm_payload_unchecked(const std::uint8_t key[16], ByteView nonce, ByteView 
          EVP_DecryptUpdate(ctx.get(), out.data(), &len, ct.data(), static_cast<int>(ct.size())) == 1;
 }
 
-struct ObjectInfo {
-  std::uint16_t id;
-  const char* name;
-};
-// miio_open ble/03 (object ids), with the Home Assistant parsers' names.
-constexpr ObjectInfo kObjects[] = {
-    {0x0003, "motion"},        {0x000f, "motion_illuminance"}, {0x1001, "button"},      {0x1003, "motion"},
-    {0x1004, "temperature"},   {0x1005, "kettle"},             {0x1006, "humidity"},    {0x1007, "illuminance"},
-    {0x1008, "moisture"},      {0x1009, "conductivity"},       {0x100a, "battery"},     {0x100d, "temperature_humidity"},
-    {0x1010, "formaldehyde"},  {0x1012, "switch"},             {0x1013, "consumable"},  {0x1014, "water_leak"},
-    {0x1017, "no_motion_time"}, {0x1018, "light"},             {0x1019, "door"},        {0x4803, "battery"},
-    {0x4818, "no_motion_time"}, {0x4c01, "temperature"},       {0x4c02, "humidity"},
-};
-
-std::int32_t s16(const Bytes& d, std::size_t at) { return static_cast<std::int16_t>(load_u16le(d.data() + at)); }
-
-void decode_values(Object& o) {
-  const Bytes& d = o.data;
-  auto one = [&](const char* n, double v, const char* unit) { o.values.push_back({n, v, unit}); };
-  switch (o.id) {
-    case 0x1004: if (d.size() >= 2) one("temperature", s16(d, 0) / 10.0, "°C"); break;
-    case 0x1006: if (d.size() >= 2) one("humidity", load_u16le(d.data()) / 10.0, "%"); break;
-    case 0x100d:
-      if (d.size() >= 4) {
-        one("temperature", s16(d, 0) / 10.0, "°C");
-        one("humidity", load_u16le(d.data() + 2) / 10.0, "%");
-      }
-      break;
-    case 0x1007:
-    case 0x000f:
-      if (d.size() >= 3) one("illuminance", d[0] | d[1] << 8 | d[2] << 16, "lx");
-      break;
-    case 0x1008: if (!d.empty()) one("moisture", d[0], "%"); break;
-    case 0x1009: if (d.size() >= 2) one("conductivity", load_u16le(d.data()), "µS/cm"); break;
-    case 0x100a:
-    case 0x4803: if (!d.empty()) one("battery", d[0], "%"); break;
-    case 0x1005:
-      if (d.size() >= 2) {
-        one("state", d[0], "");
-        one("temperature", d[1], "°C");
-      }
-      break;
-    case 0x1001:  // button / dimmer event: index (u16), type (u8: 0 press, 1 double, 2 long, 3 rotate...)
-      if (d.size() >= 3) {
-        one("index", load_u16le(d.data()), "");
-        one("type", d[2], "");
-      }
-      break;
-    case 0x1003:
-    case 0x0003:
-    case 0x1018:
-    case 0x1014:
-    case 0x1012: if (!d.empty()) one("value", d[0], ""); break;
-    case 0x1019: if (!d.empty()) one("door", d[0], ""); break;  // 0 open, 1 closed, 2 not closed in time
-    case 0x1010: if (d.size() >= 2) one("formaldehyde", load_u16le(d.data()) / 100.0, "mg/m³"); break;
-    case 0x1013: if (!d.empty()) one("consumable", d[0], "%"); break;
-    case 0x1017:
-    case 0x4818:
-      if (d.size() >= 4) one("no_motion_time", load_u32le(d.data()), "s");
-      else if (d.size() >= 2) one("no_motion_time", load_u16le(d.data()), "s");
-      break;
-    case 0x4c01:
-      if (d.size() >= 4) {
-        float f;
-        std::memcpy(&f, d.data(), 4);  // IEEE 754 little-endian
-        one("temperature", f, "°C");
-      }
-      break;
-    case 0x4c02: if (!d.empty()) one("humidity", d[0], "%"); break;
-    default: break;
-  }
-}
-
 }  // namespace
 
-const char* status_name(Status s) {
-  switch (s) {
-    case Status::plain: return "plain";
-    case Status::decrypted: return "decrypted";
-    case Status::encrypted_no_key: return "encrypted_no_key";
-    case Status::wrong_key: return "wrong_key";
-    case Status::malformed: return "malformed";
-  }
-  return "?";
+namespace {
+constexpr Term kStatuses[] = {
+    {"plain", "Not encrypted", "the objects are in clear"},
+    {"decrypted", "Decrypted", "decrypted with the device's beacon or bind key"},
+    {"encrypted_no_key", "Encrypted, no key", "encrypted, and no key for the device was given or learned"},
+    {"wrong_key", "Encrypted, the key does not fit",
+     "the MIC (v4/v5) or the objects (v2/v3) do not check out under the key"},
+    {"malformed", "Malformed", "shorter than its header, or its parts do not add up"},
+};
+}  // namespace
+
+std::span<const Term> status_terms() {
+  static_assert(std::size(kStatuses) == static_cast<std::size_t>(Status::malformed) + 1, "one term per status");
+  return kStatuses;
 }
 
-bool parse_objects(ByteView data, std::vector<Object>& out, std::string& reason) {
+bool parse_objects(ByteView data, std::uint16_t product_id, std::vector<Object>& out, std::string& reason,
+                   Bytes& trailing) {
   Cursor c(data);
   while (!c.empty()) {
+    if (c.remaining() < 3) {
+      // Shorter than an object header: not an object (a real MMC-W505 advert ends 0a00 02 750d 07).
+      const ByteView rest = c.rest();
+      trailing.assign(rest.begin(), rest.end());
+      return true;
+    }
     Object o;
     o.at = c.offset();
     std::uint8_t len = 0;
     ByteView d;
-    if (!c.u16le(o.id) || !c.u8(len)) {
-      reason = "object header cut short at offset " + std::to_string(c.offset());
-      return false;
-    }
+    (void)c.u16le(o.id);
+    (void)c.u8(len);
     if (!c.bytes(len, d)) {
-      reason = "object 0x" + to_hex(std::array<std::uint8_t, 2>{static_cast<std::uint8_t>(o.id >> 8),
-                                                                 static_cast<std::uint8_t>(o.id)}) +
-               " claims " + std::to_string(len) + " bytes, " + std::to_string(c.remaining()) + " left";
+      char id[8];
+      std::snprintf(id, sizeof id, "0x%04x", o.id);
+      reason = std::string("object ") + id + " claims " + std::to_string(len) + " bytes, " +
+               std::to_string(c.remaining()) + " left";
       return false;
     }
     o.data.assign(d.begin(), d.end());
-    for (const auto& i : kObjects)
-      if (i.id == o.id) o.name = i.name;
-    decode_values(o);
+    if (const ObjectType* t = find_object_type(o.id)) o.name = t->name;
+    decode_object(o.id, d, product_id, o.values, o.note);
     out.push_back(std::move(o));
   }
   return true;
@@ -198,7 +136,8 @@ Frame parse(ByteView sd) {
   ByteView rest = c.rest();
   if (!f.fc.encrypted()) {
     f.payload.assign(rest.begin(), rest.end());
-    if (f.fc.object_included() && !parse_objects(rest, f.objects, f.reason)) f.status = Status::malformed;
+    if (f.fc.object_included() && !parse_objects(rest, f.product_id, f.objects, f.reason, f.trailing))
+      f.status = Status::malformed;
     return f;
   }
   // Encrypted: v2/v3 end in 3-byte counter + 1 byte; v4/v5 in 3-byte counter + 4-byte MIC.
@@ -219,7 +158,8 @@ void decrypt(Frame& f, const BdAddr& mac, const std::optional<BeaconKey>& beacon
              const std::optional<BindKey>& bind_key) {
   if (f.status != Status::encrypted_no_key) return;
   const std::uint8_t aad[1] = {0x11};
-  const std::uint8_t ext[3] = {static_cast<std::uint8_t>(*f.ext_counter), static_cast<std::uint8_t>(*f.ext_counter >> 8),
+  const std::uint8_t ext[3] = {static_cast<std::uint8_t>(*f.ext_counter),
+                               static_cast<std::uint8_t>(*f.ext_counter >> 8),
                                static_cast<std::uint8_t>(*f.ext_counter >> 16)};
   Bytes plain;
   if (f.fc.version() <= 3) {
@@ -231,18 +171,27 @@ void decrypt(Frame& f, const BdAddr& mac, const std::optional<BeaconKey>& beacon
     const std::uint8_t mid[4] = {0x8d, 0x3d, 0x3c, 0x97};
     std::memcpy(key + 6, mid, 4);
     std::memcpy(key + 10, beacon_key->data() + 6, 6);
-    std::uint8_t nonce[13] = {static_cast<std::uint8_t>(f.fc.raw), static_cast<std::uint8_t>(f.fc.raw >> 8),
-                              static_cast<std::uint8_t>(f.product_id), static_cast<std::uint8_t>(f.product_id >> 8),
-                              f.counter, ext[0], ext[1], ext[2]};
+    std::uint8_t nonce[13] = {static_cast<std::uint8_t>(f.fc.raw),
+                              static_cast<std::uint8_t>(f.fc.raw >> 8),
+                              static_cast<std::uint8_t>(f.product_id),
+                              static_cast<std::uint8_t>(f.product_id >> 8),
+                              f.counter,
+                              ext[0],
+                              ext[1],
+                              ext[2]};
     std::memcpy(nonce + 8, mac.le.data(), 5);
     if (!ccm_payload_unchecked(key, ByteView(nonce, 13), f.payload, plain)) return;
     f.plaintext = plain;
     f.objects.clear();
+    f.trailing.clear();
     std::string why;
-    if (!parse_objects(plain, f.objects, why)) {
+    if (!parse_objects(plain, f.product_id, f.objects, why, f.trailing) || f.objects.empty()) {
       // No tag to check: objects that do not parse are how a wrong key shows.
+      if (why.empty()) why = "no object";
       f.status = Status::wrong_key;
       f.reason = "decrypted objects do not parse (" + why + "): wrong beacon key?";
+      f.objects.clear();
+      f.trailing.clear();
       return;
     }
   } else {
@@ -261,8 +210,9 @@ void decrypt(Frame& f, const BdAddr& mac, const std::optional<BeaconKey>& beacon
     }
     f.plaintext = plain;
     f.objects.clear();
+    f.trailing.clear();
     std::string why;
-    if (!parse_objects(plain, f.objects, why)) {
+    if (!parse_objects(plain, f.product_id, f.objects, why, f.trailing)) {
       f.status = Status::malformed;
       f.reason = why;
       return;
