@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `fe95 analyze`: FE95 sessions per device, as a readable report or JSON Lines.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <functional>
 #include <fstream>
-#include <unistd.h>
+#include <functional>
 
 #include "commands.h"
 #include "common.h"
-#include "fe95/analysis.h"
+#include "fe95/analysis/analysis.h"
+#include "fe95/keys/formats.h"
+#include "junit.h"
+#include "readings.h"
 #include "session_output.h"
 
 namespace fe95::cli {
@@ -21,12 +25,17 @@ namespace {
 // (session batches, --beacons lines, then the file's summary), or verify's PASS/FAIL lines.
 // Nothing grows with the file: JSON and session batches are flushed, advert summaries are an LRU.
 class Collector final : public AnalysisSink {
-public:
+ public:
   enum class Mode { json, text, verify };
-  using SessionFn = std::function<void(const miauth::Session&)>;
-  Collector(std::string file, Mode mode, bool list_beacons, SessionFn on_verify = {})
-      : file_(std::move(file)), file_json_(Json(file_).dump()), mode_(mode), list_beacons_(list_beacons),
-        on_verify_(std::move(on_verify)) {}
+  using SessionFn = std::function<void(const session::Session&)>;
+  Collector(std::string file, Mode mode, bool list_beacons, SessionFn on_verify = {},
+            ReadingsWriter* readings = nullptr)
+      : file_(std::move(file)),
+        file_json_(Json(file_).dump(-1, ' ', false, Json::error_handler_t::replace)),
+        mode_(mode),
+        list_beacons_(list_beacons),
+        on_verify_(std::move(on_verify)),
+        readings_(readings) {}
   ~Collector() override { flush(); }
   Collector(const Collector&) = delete;
   Collector& operator=(const Collector&) = delete;
@@ -38,19 +47,21 @@ public:
       batch_.clear();
     }
   }
-  void on_session(const miauth::Session& s) override {
+  void on_session(const session::Session& s) override {
     ++summary_.sessions;
-    summary_.verified += s.status == miauth::Status::verified;
+    summary_.verified += s.status == session::Status::verified;
     switch (mode_) {
       case Mode::json:
         write_session(buf_, file_json_, s);
         if (buf_.size() > kFlushBytes) flush();
         break;
       case Mode::text:
-        batch_.push_back(s);
+        batch_.push_back(s.clone());
         if (batch_.size() >= kSessionBatch) flush();
         break;
-      case Mode::verify: on_verify_(s); break;
+      case Mode::verify:
+        on_verify_(s);
+        break;
     }
   }
   void on_diagnostic(const Diagnostic& d) override {
@@ -73,6 +84,7 @@ public:
   }
   void on_beacon(const BeaconEvent& b) override {
     ++summary_.adverts;
+    if (readings_) readings_->add(file_, b);
     if (mode_ == Mode::json) {
       write_beacon(buf_, file_json_, b);
       if (buf_.size() > kFlushBytes) flush();
@@ -89,8 +101,7 @@ public:
         d.frame = b.rec.frame;
         d.offset = b.rec.offset;
         d.code = Code::report_device_evicted;
-        d.message = "more than " + std::to_string(kMaxReportDevices) +
-                    " advertisers: the report lists the most recently seen and counts the others";
+        d.limit = kMaxReportDevices;
         on_diagnostic(d);
       }
     }
@@ -135,6 +146,7 @@ public:
       j["sessions"] = summary_.sessions;
       j["adverts"] = summary_.adverts;
       j["diagnostics"] = summary_.diagnostics;
+      if (o.cut.any()) j["cut"] = cut_json(o);
       write_line(stdout, j);
     } else if (mode_ == Mode::text) {
       // The per-device summaries, in order of first appearance.
@@ -147,12 +159,15 @@ public:
   }
   [[nodiscard]] const FileSummary& summary() const { return summary_; }
 
-private:
+ private:
   static const char* outcome_name(CaptureOutcome::Status s) {
     switch (s) {
-      case CaptureOutcome::Status::ok: return "ok";
-      case CaptureOutcome::Status::unreadable: return "unreadable";
-      case CaptureOutcome::Status::damaged: return "damaged";
+      case CaptureOutcome::Status::ok:
+        return "ok";
+      case CaptureOutcome::Status::unreadable:
+        return "unreadable";
+      case CaptureOutcome::Status::damaged:
+        return "damaged";
     }
     return "?";
   }
@@ -161,8 +176,9 @@ private:
   Mode mode_;
   bool list_beacons_;
   SessionFn on_verify_;
+  ReadingsWriter* readings_;
   OutBuffer buf_;
-  std::vector<miauth::Session> batch_;
+  std::vector<std::unique_ptr<session::Session>> batch_;
   FileSummary summary_;
   LruMap<BeaconSummary> beacons_{kMaxReportDevices};
 };
@@ -247,14 +263,38 @@ int run_analyze(const AnalyzeOptions& opt) {
   }
   if (!opt.export_keys.empty() && std::filesystem::exists(opt.export_keys)) {
     // The export file's own lines are kept whatever happens; read them (and check them) first.
+    // It must be fe95's CSV: rewriting another tool's file (Home Assistant's storage, a YAML
+    // configuration) in fe95's format would destroy it.
+    std::ifstream in(opt.export_keys, std::ios::binary);
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (const KeysFormat f = detect_keys_format(head); f != KeysFormat::fe95_csv) {
+      std::fprintf(stderr,
+                   "fe95: %s: this is %s, not fe95's keys CSV; --export-keys writes fe95's CSV: name another file "
+                   "(read this one with --keys)\n",
+                   opt.export_keys.c_str(), keys_format_name(f));
+      return kExitUsage;
+    }
     KeyStore scratch;
-    if (!load_keys(scratch, KeyOptions{{}, "", "", opt.export_keys}, &existing)) return kExitUsage;
+    KeyOptions existing_file;
+    existing_file.keys_file = opt.export_keys;
+    if (!load_keys(scratch, existing_file, &existing)) return kExitUsage;
+  }
+  ReadingsWriter readings;
+  if (!opt.readings.empty()) {
+    std::string why;
+    if (!readings.open(opt.readings, opt.json, why)) {
+      std::fprintf(stderr, "fe95: --readings %s: cannot write: %s\n", opt.readings.c_str(), why.c_str());
+      return kExitUsage;
+    }
   }
   int rc = kExitOk;
   Totals total;
   const auto inputs = ordered_inputs(opt.inputs);
   for (const auto& file : inputs) {
-    Collector sink(file, opt.json ? Collector::Mode::json : Collector::Mode::text, opt.beacons);
+    Collector sink(file, opt.json ? Collector::Mode::json : Collector::Mode::text, opt.beacons, {},
+                   opt.readings.empty() ? nullptr : &readings);
     Progress progress(opt.quiet, file);
     const CaptureOutcome o = analyze_file(file, keys, sink, !opt.json, progress.fn());
     ++total.files;
@@ -281,12 +321,17 @@ int run_analyze(const AnalyzeOptions& opt) {
       j["adverts"] = total.adverts;
       write_line(stdout, j);
     } else {
-      std::printf("total: %llu captures (%llu unreadable or damaged), %llu records, %llu FE95 sessions (%llu verified), "
-                  "%llu MiBeacon adverts\n",
-                  static_cast<unsigned long long>(total.files), static_cast<unsigned long long>(total.bad_files),
-                  static_cast<unsigned long long>(total.records), static_cast<unsigned long long>(total.sessions),
-                  static_cast<unsigned long long>(total.verified), static_cast<unsigned long long>(total.adverts));
+      std::printf(
+          "total: %llu captures (%llu unreadable or damaged), %llu records, %llu FE95 sessions (%llu verified), "
+          "%llu MiBeacon adverts\n",
+          static_cast<unsigned long long>(total.files), static_cast<unsigned long long>(total.bad_files),
+          static_cast<unsigned long long>(total.records), static_cast<unsigned long long>(total.sessions),
+          static_cast<unsigned long long>(total.verified), static_cast<unsigned long long>(total.adverts));
     }
+  }
+  if (!readings.close()) {
+    std::fprintf(stderr, "fe95: --readings %s: write failed: %s\n", opt.readings.c_str(), std::strerror(errno));
+    rc = kExitInput;
   }
   if (!opt.export_keys.empty() && !export_keys(opt.export_keys, existing, keys.learned())) return kExitInput;
   return rc;
@@ -295,56 +340,105 @@ int run_analyze(const AnalyzeOptions& opt) {
 int run_verify(const VerifyOptions& opt) {
   KeyStore keys;
   std::vector<KeyEntry> entries;
-  if (opt.keys.tokens.empty() && opt.keys.keys_file.empty()) {
-    std::fprintf(stderr, "fe95: verify needs --token HEX or --keys FILE\n");
+  if (opt.keys.tokens.empty() && opt.keys.token_files.empty() && opt.keys.keys_file.empty() &&
+      opt.keys.auth_keys.empty()) {
+    std::fprintf(stderr, "fe95: verify needs --token HEX, --token-file FILE, --authkey MAC=HEX or --keys FILE\n");
     return kExitUsage;
   }
   if (!load_keys(keys, opt.keys, &entries)) return kExitUsage;
   // The expected tokens: a register session passes only if it recovers one of them.
-  std::vector<miauth::Token> expected;
+  std::vector<Token> expected;
   for (const auto& t : opt.keys.tokens) expected.push_back(*parse_token(t));
+  for (const auto& c : keys.tokens(std::nullopt)) expected.push_back(c.token);  // --token-file too
   for (const auto& e : entries)
     if (e.token) expected.push_back(*e.token);
 
+  JunitReport junit(opt.junit);
   bool unusable = false;
   std::size_t sessions = 0, passed = 0;
   for (const auto& file : ordered_inputs(opt.inputs)) {
+    junit.begin_capture(file);
     // Each session's line as it ends: memory stays flat however many sessions the file holds.
-    Collector sink(file, Collector::Mode::verify, false, [&](const miauth::Session& s) {
-      if (s.standard && s.kind == miauth::Kind::register_session) {
+    Collector sink(file, Collector::Mode::verify, false, [&](const session::Session& s) {
+      char frames[64];
+      std::snprintf(frames, sizeof frames, "frames %llu-%llu", static_cast<unsigned long long>(s.first_frame),
+                    static_cast<unsigned long long>(s.last_frame));
+      const std::string device = s.device ? s.device->str() : "(unknown)";
+      const bool standard = session::as<stdauth::Session>(s) != nullptr;
+      // A wearable's auth is a login of its own family (docs/MIWEAR.md §3): named as such.
+      const char* what = session::as<miwear::Session>(s) ? "wearable" : term(s.kind).name;
+      const std::string name = std::string(standard ? "standard " : "") + what + " " + device + " " + frames;
+      if (standard && s.kind == session::Kind::register_session) {
         // ECDH: nothing in the capture to check a token against. Shown, not judged.
-        std::printf("INFO %s frames %llu-%llu %s standard register %s (the token is not in the capture)\n",
-                    file.c_str(), static_cast<unsigned long long>(s.first_frame),
-                    static_cast<unsigned long long>(s.last_frame), s.device ? s.device->str().c_str() : "(unknown)",
-                    miauth::status_name(s.status));
+        std::printf("INFO %s %s %s standard register %s (the token is not in the capture)\n", file.c_str(), frames,
+                    device.c_str(), term(s.status).name);
+        junit.add_session(name, JunitReport::Result::skipped,
+                          std::string("standard register ") + term(s.status).name +
+                              ": its token is agreed by ECDH, not in the capture",
+                          "");
+        return;
+      }
+      if (s.status == session::Status::truncated) {
+        // The capture cut its PDUs: nothing to check, neither a pass nor a failure.
+        std::printf("INFO %s %s %s %s truncated (the capture cut its PDUs: nothing to check)\n", file.c_str(), frames,
+                    device.c_str(), term(s.kind).name);
+        junit.add_session(name, JunitReport::Result::skipped,
+                          std::string(term(s.kind).name) + " truncated: the capture cut its PDUs, nothing to check",
+                          "");
         return;
       }
       ++sessions;
-      bool ok = s.status == miauth::Status::verified;
+      bool ok = s.status == session::Status::verified;
       // Why a session fails: its status and the first finding that explains it.
-      std::string why = miauth::status_name(s.status);
+      std::string why = term(s.status).name;
       if (!s.findings.empty()) why += std::string(" (") + code_name(s.findings.front().code) + ")";
-      if (ok && s.kind == miauth::Kind::register_session &&
+      if (ok && s.kind == session::Kind::register_session &&
           std::find(expected.begin(), expected.end(), *s.token) == expected.end()) {
         ok = false;
         why = "unexpected_token (the register recovered " + to_hex(*s.token) + ", not an expected token)";
       }
       passed += ok;
-      std::printf("%s %s frames %llu-%llu %s %s%s%s\n", ok ? "PASS" : "FAIL", file.c_str(),
-                  static_cast<unsigned long long>(s.first_frame), static_cast<unsigned long long>(s.last_frame),
-                  s.device ? s.device->str().c_str() : "(unknown)", miauth::kind_name(s.kind), ok ? "" : " ",
-                  ok ? "" : why.c_str());
+      std::printf("%s %s %s %s %s%s%s\n", ok ? "PASS" : "FAIL", file.c_str(), frames, device.c_str(), what,
+                  ok ? "" : " ", ok ? "" : why.c_str());
+      if (ok) {
+        junit.add_session(name, JunitReport::Result::passed, "", "");
+        return;
+      }
+      // The failure: the status and every finding code; one line per finding below it.
+      std::string message = std::string("status ") + term(s.status).name;
+      std::string details = std::string("status: ") + term(s.status).name + "\n";
+      if (why.rfind("unexpected_token", 0) == 0) {
+        message = why;
+        details += why + "\n";
+      }
+      for (std::size_t i = 0; i < s.findings.size(); ++i) {
+        const auto& f = s.findings[i];
+        message += (i == 0 ? ": " : ", ") + std::string(code_name(f.code));
+        std::string fr;
+        for (auto n : f.frames) fr += (fr.empty() ? "" : ",") + std::to_string(n);
+        details += std::string(code_name(f.code)) + " [frames " + fr + "]: " + s.describe(f) + "\n";
+      }
+      junit.add_session(name, JunitReport::Result::failed, message, details);
     });
     const CaptureOutcome o = analyze_file(file, keys, sink, false);
+    cut_note(file, o);
+    if (o.cut.any()) junit.note(o.cut.message(o.format));
     if (o.status != CaptureOutcome::Status::ok) {
       error_line(file, o);
+      junit.capture_error(o.status == CaptureOutcome::Status::unreadable
+                              ? "not read: " + o.error
+                              : "damaged at offset " + std::to_string(o.error_offset) + ": " + o.error);
       unusable = true;
     }
+    junit.end_capture();
   }
   std::printf("%zu passed, %zu failed\n", passed, sessions - passed);
+  if (!junit.finish()) return kExitUsage;
   if (unusable) return kExitUsage;
   if (sessions == 0) {
-    std::fprintf(stderr, "fe95: no FE95 session to verify in the input (standard registers are shown, not judged)\n");
+    std::fprintf(stderr,
+                 "fe95: no FE95 session to verify in the input (standard registers and truncated sessions are shown, "
+                 "not judged)\n");
     return kExitNotVerified;
   }
   return passed == sessions ? kExitOk : kExitNotVerified;

@@ -22,22 +22,26 @@ namespace fe95::cli {
 struct KeyOptions {
   std::vector<std::string> tokens;
   std::string mac, pid, keys_file;
+  std::vector<std::string> token_files;  // --token-file: miauth's mi_token, tried for every device
+  std::vector<std::string> auth_keys;    // --authkey MAC=HEX: a wearable's auth key (docs/MIWEAR.md §3)
 };
 
 struct AnalyzeOptions {
   std::vector<std::string> inputs;
   bool json = false;
-  bool beacons = false;        // list every advert in the text report
+  bool beacons = false;  // list every advert in the text report
   bool quiet = false;
   KeyOptions keys;
   std::string export_keys;
   std::vector<std::string> bind_keys;  // MAC=HEX
+  std::string readings;                // --readings FILE: MiBeacon readings, CSV (JSON Lines with --json)
 };
 int run_analyze(const AnalyzeOptions& opt);
 
 struct VerifyOptions {
   std::vector<std::string> inputs;
   KeyOptions keys;
+  std::string junit;  // --junit FILE: the results as JUnit XML too
 };
 int run_verify(const VerifyOptions& opt);
 

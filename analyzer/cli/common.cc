@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
-#include <unistd.h>
+
+#include "fe95/capture/archive.h"
 
 namespace fe95::cli {
 
@@ -28,6 +31,20 @@ void error_line(const std::string& file, const CaptureOutcome& o) {
 
 void error_line(const std::string& file, const std::string& message) {
   std::fprintf(stderr, "fe95: %s: %s\n", file.c_str(), message.c_str());
+}
+
+Json cut_json(const CaptureOutcome& o) {
+  Json c;
+  c["records"] = o.cut.acl + o.cut.other;
+  c["acl_records"] = o.cut.acl;
+  c["att_pdus"] = o.cut.att;
+  if (o.cut.att_value_kept >= 0) c["att_value_bytes"] = o.cut.att_value_kept;
+  c["message"] = o.cut.message(o.format);
+  return c;
+}
+
+void cut_note(const std::string& file, const CaptureOutcome& o) {
+  if (o.cut.any()) std::fprintf(stderr, "fe95: %s: note: %s\n", file.c_str(), o.cut.message(o.format).c_str());
 }
 
 namespace {
@@ -90,6 +107,32 @@ std::string iso_time(std::int64_t ts_ns) {
   return {buf, static_cast<std::size_t>(write_iso_time(buf, ts_ns) - buf)};
 }
 
+namespace {
+
+// The captures of a zip (an Android bugreport), as ZIP!MEMBER, in the order of their first
+// record. A zip named on the command line with no capture (or a damaged one) stays in the list
+// itself, so that it is reported as unreadable (exit 3); in a directory it is skipped.
+void expand_zip(const std::string& zip, bool named, std::vector<std::string>& out) {
+  ZipListing z = list_zip_captures(zip);
+  for (const auto& [name, why] : z.skipped)
+    std::fprintf(stderr, "fe95: %s: skipped (%s)\n", member_path(zip, name).c_str(), why.c_str());
+  if (z.captures_not_read)
+    std::fprintf(stderr, "fe95: %s: %zu more files of the log folders not read (at most %zu captures per zip)\n",
+                 zip.c_str(), z.captures_not_read, kMaxZipCaptures);
+  if (z.texts_not_scanned)
+    std::fprintf(stderr, "fe95: %s: %zu more top-level text files not searched for a BTSNOOZ section (at most %zu)\n",
+                 zip.c_str(), z.texts_not_scanned, kMaxZipTexts);
+  std::stable_sort(z.members.begin(), z.members.end(),
+                   [](const ZipMember& a, const ZipMember& b) { return a.first_ts_ns < b.first_ts_ns; });
+  for (const auto& m : z.members) out.push_back(member_path(zip, m.name));
+  if (!z.error.empty() || (named && z.members.empty()))
+    out.push_back(zip);
+  else if (z.members.empty())
+    std::fprintf(stderr, "fe95: %s: skipped (a zip without Bluetooth capture)\n", zip.c_str());
+}
+
+}  // namespace
+
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
   std::vector<std::string> out;
   for (const auto& in : inputs) {
@@ -100,13 +143,18 @@ std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs) {
         if (e.is_regular_file(ec)) files.push_back(e.path().string());
       std::sort(files.begin(), files.end());
       // A directory holds captures and whatever sits beside them (notes, keys files): only files
-      // with a capture's magic are read. A file named on the command line is always read.
-      std::erase_if(files, [](const std::string& f) {
-        if (has_capture_magic(f)) return false;
-        std::fprintf(stderr, "fe95: %s: skipped (not a btsnoop, pcap or pcapng capture)\n", f.c_str());
-        return true;
-      });
-      out.insert(out.end(), files.begin(), files.end());
+      // fe95 can read as captures (by content) are read, and the captures inside zips. A file
+      // named on the command line is always read.
+      for (const auto& f : files) {
+        if (is_zip(f))
+          expand_zip(f, false, out);
+        else if (has_capture_magic(f))
+          out.push_back(f);
+        else
+          std::fprintf(stderr, "fe95: %s: skipped (not a capture fe95 reads)\n", f.c_str());
+      }
+    } else if (is_zip(in)) {
+      expand_zip(in, true, out);
     } else {
       out.push_back(in);
     }

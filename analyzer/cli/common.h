@@ -4,21 +4,20 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "fe95/pipeline.h"
+#include "fe95/analysis/pipeline.h"
 
 namespace fe95::cli {
 
 // Exit codes (documented in README.md, "Exit codes").
 enum ExitCode : int {
   kExitOk = 0,
-  kExitNotVerified = 1,   // verify: a session did not verify
-  kExitUsage = 2,         // bad options or keys file; for verify also unusable input
-  kExitInput = 3,         // a capture could not be read, or was damaged partway (results before the damage are reported)
+  kExitNotVerified = 1,  // verify: a session did not verify
+  kExitUsage = 2,        // bad options or keys file; for verify also unusable input
+  kExitInput = 3,        // a capture could not be read, or was damaged partway (results before the damage are reported)
 };
 
 using Json = nlohmann::ordered_json;  // fixed key order: output is deterministic
@@ -30,25 +29,31 @@ void write_line(std::FILE* out, const Json& j);
 void error_line(const std::string& file, const CaptureOutcome& o);
 void error_line(const std::string& file, const std::string& message);
 
+// The capture-level account of cut ACL packets (CutTally), once per capture: the JSON `file`
+// record's "cut" object, and a note on stderr for the commands without a report (att, verify).
+Json cut_json(const CaptureOutcome& o);
+void cut_note(const std::string& file, const CaptureOutcome& o);
+
 // 2024-01-02T03:04:05.123456Z (UTC, microseconds), for every int64 nanosecond time.
 std::string iso_time(std::int64_t ts_ns);
 // The same into out (kIsoTimeLen characters, no terminator); returns the end.
 inline constexpr std::size_t kIsoTimeLen = 27;
 char* write_iso_time(char* out, std::int64_t ts_ns);
 
-// Expands directories (their regular files, sorted by name) into a list of capture paths.
+// Expands directories (their regular files, sorted by name) and zips (their captures as
+// ZIP!MEMBER, in time order) into a list of capture paths.
 std::vector<std::string> expand_inputs(const std::vector<std::string>& inputs);
 
 // Progress bar on stderr: silent unless stderr is a terminal and not quiet.
 class Progress {
-public:
+ public:
   Progress(bool quiet, std::string label);
   ~Progress();
   Progress(const Progress&) = delete;
   Progress& operator=(const Progress&) = delete;
   ProgressFn fn();
 
-private:
+ private:
   void draw(std::uint64_t done, std::uint64_t total);
   bool enabled_;
   std::string label_;

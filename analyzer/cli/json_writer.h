@@ -6,14 +6,13 @@
 #pragma once
 
 #include <charconv>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "common.h"
 #include "fe95/bytes.h"
@@ -29,7 +28,7 @@ inline char* copy_out(char* to, const char* from, std::size_t n) {
 // The reused output buffer of the JSON Lines writers: an append is a bounds check and a copy
 // (std::string would zero what it grows and re-check its size for every character).
 class OutBuffer {
-public:
+ public:
   // Room for n more characters; write them, then commit() the end.
   char* reserve(std::size_t n) {
     if (cap_ - size_ < n) grow(n);
@@ -52,7 +51,7 @@ public:
     size_ = 0;
   }
 
-private:
+ private:
   void grow(std::size_t n) {
     std::size_t cap = cap_ ? cap_ * 2 : 4096;
     while (cap - size_ < n) cap *= 2;
@@ -66,7 +65,7 @@ private:
 };
 
 class JsonWriter {
-public:
+ public:
   explicit JsonWriter(OutBuffer& out) : out_(out) {}
 
   JsonWriter& begin_object() { return open('{'); }
@@ -133,7 +132,7 @@ public:
   // Pre-escaped text (the file name, escaped once per file).
   JsonWriter& raw(std::string_view s) { return put(s); }
 
-private:
+ private:
   // A value in double quotes: `write` fills at most n characters at p and returns the end.
   template <typename Write>
   JsonWriter& quoted(std::size_t n, Write&& write) {

@@ -2,34 +2,34 @@
 #include "session_output.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
 
-#include "fe95/products.h"
+#include "fe95/keys/formats.h"
+#include "fe95/mibeacon/products.h"
 #include "json_writer.h"
+#include "wear_output.h"
 
 namespace fe95::cli {
 
-using miauth::Session;
-using miauth::Step;
+using session::Session;
 
 std::string objects_text(const std::vector<mibeacon::Object>& objects) {
   std::string out;
   for (const auto& o : objects) {
     if (!out.empty()) out += ", ";
     if (o.values.empty()) {
+      // Unknown ids, and known ids with data they are not decoded from: the bytes as they are.
       char id[8];
       std::snprintf(id, sizeof id, "0x%04x", o.id);
       out += std::string(o.name ? o.name : id) + "=" + to_hex(o.data);
+      if (!o.note.empty()) out += " (" + o.note + ")";
       continue;
     }
-    for (std::size_t i = 0; i < o.values.size(); ++i) {
-      char v[64];
-      std::snprintf(v, sizeof v, "%s%s %g%s%s", i ? ", " : "", o.values[i].name, o.values[i].value,
-                    *o.values[i].unit ? " " : "", o.values[i].unit);
-      out += v;
-    }
+    for (std::size_t i = 0; i < o.values.size(); ++i)
+      out += (i ? ", " : "") + mibeacon::format_value(o.values[i], true);
   }
   return out;
 }
@@ -43,8 +43,23 @@ std::string beacon_line(const BeaconEvent& b) {
   std::string line = head;
   const std::string objs = objects_text(b.frame.objects);
   if (!objs.empty()) line += "  " + objs;
+  if (!b.frame.trailing.empty()) line += "  (trailing " + to_hex(b.frame.trailing) + ")";
   if (!b.frame.reason.empty()) line += "  (" + b.frame.reason + ")";
   return line;
+}
+
+void write_message_place(JsonWriter& w, const session::Session& s) {
+  w.key("device");
+  if (s.device)
+    w.address(*s.device);
+  else
+    w.null();
+  if (s.link.empty())
+    w.key("conn").number(std::uint64_t{s.conn});
+  else
+    w.key("link").text(s.link);
+  if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
+  w.key("session").begin_array().number(s.first_frame).number(s.last_frame).end_array();
 }
 
 namespace {
@@ -54,20 +69,33 @@ bool printable(ByteView b) {
 }
 
 // The standard-auth part of a session record (README, "JSON Lines").
-void write_standard(JsonWriter& w, const Session& s) {
-  const stdauth::Data& d = *s.standard;
+void write_standard(JsonWriter& w, const stdauth::Session& s) {
+  const stdauth::Data& d = s.data;
   w.key("handles").begin_object().key("control").number(std::uint64_t{d.control_handle});
-  w.key("transfer").number(std::uint64_t{d.transfer_handle}).key("from_discovery").boolean(d.from_discovery).end_object();
+  w.key("transfer")
+      .number(std::uint64_t{d.transfer_handle})
+      .key("from_discovery")
+      .boolean(d.from_discovery)
+      .end_object();
   if (s.token) w.key("token").hex(*s.token).key("token_source").plain(source_name(*s.token_source));
   w.key("transport").begin_object().key("dmtu").number(std::uint64_t{d.dmtu}).key("negotiated").boolean(d.negotiated);
   w.end_object();
-  if (s.kind == miauth::Kind::register_session) {
+  if (d.firmware) w.key("firmware").text(*d.firmware);
+  if (d.product_id) {
+    w.key("product_id").number(std::uint64_t{*d.product_id});
+    if (const char* name = product_name(*d.product_id)) w.key("model").plain(name);
+  }
+  if (s.kind == session::Kind::register_session) {
     if (d.protocol_version) w.key("protocol_version").number(std::uint64_t{*d.protocol_version});
     if (d.io_capability) w.key("io_capability").hex(*d.io_capability);
     if (d.previous_did) w.key("previous_did").text(*d.previous_did);
-    if (d.app_public) w.key("app_public_key").hex(*d.app_public).key("app_public_key_on_curve").boolean(*d.app_public_on_curve);
+    if (d.app_public)
+      w.key("app_public_key").hex(*d.app_public).key("app_public_key_on_curve").boolean(*d.app_public_on_curve);
     if (d.device_public)
-      w.key("device_public_key").hex(*d.device_public).key("device_public_key_on_curve").boolean(*d.device_public_on_curve);
+      w.key("device_public_key")
+          .hex(*d.device_public)
+          .key("device_public_key_on_curve")
+          .boolean(*d.device_public_on_curve);
     if (d.did_ciphertext_len) w.key("did_ciphertext_length").number(std::uint64_t{d.did_ciphertext_len});
     if (d.app_verdict) w.key("app_verdict").plain(stdauth::opcode_name(*d.app_verdict));
   } else {
@@ -98,13 +126,8 @@ void write_standard(JsonWriter& w, const Session& s) {
 
 void write_message(OutBuffer& out, const std::string& file_json, const Session& s, const stdauth::SessionMessage& m) {
   JsonWriter w(out);
-  w.begin_object().key("type").plain("message").key("file").raw(file_json).key("device");
-  if (s.device) w.address(*s.device);
-  else w.null();
-  if (s.link.empty()) w.key("conn").number(std::uint64_t{s.conn});
-  else w.key("link").text(s.link);
-  if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
-  w.key("session").begin_array().number(s.first_frame).number(s.last_frame).end_array();
+  w.begin_object().key("type").plain("message").key("file").raw(file_json);
+  write_message_place(w, s);
   w.key("frames").begin_array();
   for (auto f : m.frames) w.number(f);
   w.end_array().key("from").plain(stdauth::sender_name(m.from)).key("channel").plain(stdauth::channel_name(m.channel));
@@ -124,26 +147,8 @@ void write_message(OutBuffer& out, const std::string& file_json, const Session& 
   out.push_back('\n');
 }
 
-}  // namespace
-
-void write_session(OutBuffer& out, const std::string& file_json, const Session& s) {
-  JsonWriter w(out);
-  w.begin_object();
-  w.key("type").plain("session").key("protocol").plain(miauth::protocol_name(s.protocol));
-  w.key("file").raw(file_json).key("kind").plain(miauth::kind_name(s.kind));
-  w.key("device");
-  if (s.device) w.address(*s.device);
-  else w.null();
-  if (s.device_source) w.key("device_source").plain(source_name(*s.device_source));
-  if (s.link.empty()) w.key("conn").number(std::uint64_t{s.conn});
-  else w.key("link").text(s.link);
-  if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
-  w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
-  w.key("time").time(s.start_ns);
-  w.key("status").plain(miauth::status_name(s.status)).key("end").plain(miauth::end_reason_name(s.end_reason));
-  if (s.standard) {
-    write_standard(w, s);
-  } else {
+// The legacy part of a session record (README, "JSON Lines").
+void write_legacy(JsonWriter& w, const miauth::Session& s) {
   w.key("handles").begin_object().key("event").number(std::uint64_t{s.event_handle});
   w.key("token").number(std::uint64_t{s.token_handle}).key("from_discovery").boolean(s.gatt_known).end_object();
   if (s.token) w.key("token").hex(*s.token).key("token_source").plain(source_name(*s.token_source));
@@ -152,7 +157,7 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
     w.key("product_id_source").plain(source_name(*s.product_id_source));
     if (const char* name = product_name(*s.product_id)) w.key("model").plain(name);  // our constants
   }
-  if (s.kind == miauth::Kind::register_session) {
+  if (s.kind == session::Kind::register_session) {
     if (s.t2_verified) w.key("t2_verified").boolean(*s.t2_verified);
     if (s.end_form != miauth::EndForm::none) w.key("register_end").plain(miauth::end_form_name(s.end_form));
   } else {
@@ -173,33 +178,70 @@ void write_session(OutBuffer& out, const std::string& file_json, const Session& 
     }
     w.end_array();
   }
-  }
+}
+
+}  // namespace
+
+void write_session(OutBuffer& out, const std::string& file_json, const Session& s) {
+  const auto* legacy = session::as<miauth::Session>(s);
+  const auto* standard = session::as<stdauth::Session>(s);
+  const auto* wear = session::as<miwear::Session>(s);
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("type").plain("session").key("protocol").plain(s.family->name);
+  w.key("file").raw(file_json).key("kind").plain(term(s.kind).name);
+  w.key("device");
+  if (s.device)
+    w.address(*s.device);
+  else
+    w.null();
+  if (s.device_source) w.key("device_source").plain(source_name(*s.device_source));
+  if (s.link.empty())
+    w.key("conn").number(std::uint64_t{s.conn});
+  else
+    w.key("link").text(s.link);
+  if (s.adapter) w.key("adapter").number(std::uint64_t{s.adapter});
+  w.key("frames").begin_array().number(s.first_frame).number(s.last_frame).end_array();
+  w.key("time").time(s.start_ns);
+  w.key("status").plain(term(s.status).name).key("end").plain(term(s.end_reason).name);
+  if (standard) write_standard(w, *standard);
+  if (legacy) write_legacy(w, *legacy);
+  if (wear) write_wear(w, *wear);
   w.key("steps").begin_array();
   for (const auto& r : s.steps) {
-    w.begin_object().key("frame").number(r.frame).key("step").plain(miauth::step_name(r.step));
+    w.begin_object().key("frame").number(r.frame).key("step").plain(s.step_term(r).name);
     w.key("handle").number(std::uint64_t{r.handle}).key("value").hex(r.value);
+    if (r.cut) w.key("cut").boolean(true);
     if (!r.plaintext.empty()) w.key("plaintext").hex(r.plaintext);
-    if (r.what != miauth::Protected::none) w.key("what").plain(miauth::protected_name(r.what));
-    if (r.step == Step::std_frame) {
+    if (const Term* what = s.value_term(r)) w.key("what").plain(what->name);
+    if (standard && stdauth::step_of(r) == stdauth::Step::frame && !r.cut) {
       const stdauth::Frame f = stdauth::parse_frame(r.value);
       w.key("frame_kind").plain(stdauth::frame_kind_name(f.kind));
       if (!r.message.empty())
         w.key("message").hex(r.message).key("message_type").plain(stdauth::data_type_name(r.message_type));
     }
     if (r.counter) w.key("counter").number(std::uint64_t{*r.counter});
-    if (r.step == Step::std_session && stdauth::is_zero_frame(r.message)) w.key("zero_frame").boolean(true);
+    if (standard && stdauth::step_of(r) == stdauth::Step::session_message && stdauth::is_zero_frame(r.message))
+      w.key("zero_frame").boolean(true);
     w.end_object();
   }
   w.end_array().key("diagnostics").begin_array();
   for (const auto& f : s.findings) {
-    w.begin_object().key("code").plain(code_name(f.code)).key("message").text(miauth::describe(f)).key("frames").begin_array();
+    w.begin_object()
+        .key("code")
+        .plain(code_name(f.code))
+        .key("message")
+        .text(s.describe(f))
+        .key("frames")
+        .begin_array();
     for (auto fr : f.frames) w.number(fr);
     w.end_array().end_object();
   }
   w.end_array().end_object();
   out.push_back('\n');
-  if (s.standard)
-    for (const auto& m : s.standard->messages) write_message(out, file_json, s, m);
+  if (standard)
+    for (const auto& m : standard->data.messages) write_message(out, file_json, s, m);
+  if (wear) write_wear_messages(out, file_json, *wear);
 }
 
 void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEvent& b) {
@@ -210,30 +252,48 @@ void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEven
   w.key("time").time(b.rec.ts_ns).key("device").address(b.device).key("address").address(b.adv.addr);
   w.key("rssi").number(std::int64_t{b.adv.rssi}).key("extended").boolean(b.adv.extended);
   w.key("product_id").number(std::uint64_t{f.product_id});
-  if (const char* n = product_name(f.product_id)) w.key("model").plain(n);
+  if (const Product* p = find_product(f.product_id)) w.key("model").plain(p->model).key("model_name").plain(p->name);
   w.key("counter").number(std::uint64_t{f.counter}).key("version").number(std::uint64_t{f.fc.version()});
   w.key("frame_control").begin_object().key("raw").number(std::uint64_t{f.fc.raw});
   w.key("encrypted").boolean(f.fc.encrypted()).key("mac_included").boolean(f.fc.mac_included());
-  w.key("capability_included").boolean(f.fc.capability_included()).key("object_included").boolean(f.fc.object_included());
-  w.key("mesh").boolean(f.fc.mesh()).key("registered").boolean(f.fc.registered()).key("solicited").boolean(f.fc.solicited());
+  w.key("capability_included")
+      .boolean(f.fc.capability_included())
+      .key("object_included")
+      .boolean(f.fc.object_included());
+  w.key("mesh")
+      .boolean(f.fc.mesh())
+      .key("registered")
+      .boolean(f.fc.registered())
+      .key("solicited")
+      .boolean(f.fc.solicited());
   w.key("auth_mode").number(std::uint64_t{f.fc.auth_mode()}).end_object();
   if (f.capability) w.key("capability").number(std::uint64_t{*f.capability});
   if (f.io_capability) w.key("io_capability").number(std::uint64_t{*f.io_capability});
   w.key("status").plain(mibeacon::status_name(f.status));
   if (!f.reason.empty()) w.key("reason").text(f.reason);
+  if (f.key_source) w.key("key_source").plain(fe95::source_name(*f.key_source));
   if (f.fc.encrypted()) w.key("ciphertext").hex(f.payload);
   if (f.ext_counter) w.key("ext_counter").number(std::uint64_t{*f.ext_counter});
   if (!f.plaintext.empty()) w.key("plaintext").hex(f.plaintext);
   w.key("objects").begin_array();
   for (const auto& o : f.objects) {
     w.begin_object().key("id").number(std::uint64_t{o.id}).key("name");
-    if (o.name) w.plain(o.name);
-    else w.null();
+    if (o.name)
+      w.plain(o.name);
+    else
+      w.null();
     w.key("data").hex(o.data);
-    for (const auto& v : o.values) w.key(v.name).begin_object().key("value").number(v.value).key("unit").plain(v.unit).end_object();
+    for (const auto& v : o.values) {
+      w.key(v.name).begin_object().key("value").number(v.value).key("unit").plain(v.unit);
+      if (v.text) w.key("text").plain(v.text);
+      w.end_object();
+    }
+    if (!o.note.empty()) w.key("note").text(o.note);
     w.end_object();
   }
-  w.end_array().key("retransmission").boolean(b.retransmission).end_object();
+  w.end_array();
+  if (!f.trailing.empty()) w.key("trailing").hex(f.trailing);
+  w.key("retransmission").boolean(b.retransmission).end_object();
   out.push_back('\n');
 }
 
@@ -246,7 +306,7 @@ const char* link_end(const Connection& c, std::uint8_t reason) {
   return c.ll->terminated ? "terminated" : "disconnected";
 }
 
-const char* direction_source(const LlLink& l) {
+const char* direction_source(const ll::Link& l) {
   if (l.dir_inferred == 0) return "header";
   return l.dir_header == 0 ? "inferred" : "mixed";
 }
@@ -255,14 +315,14 @@ const char* direction_source(const LlLink& l) {
 
 void write_link(OutBuffer& out, const std::string& file_json, const Record& rec, const Connection& c,
                 std::uint8_t reason) {
-  const LlLink& l = *c.ll;
+  const ll::Link& l = *c.ll;
   JsonWriter w(out);
   char aa[9];
   std::snprintf(aa, sizeof aa, "%08x", l.access_address);
-  w.begin_object().key("type").plain("link").key("file").raw(file_json).key("link").text(l.label);
+  w.begin_object().key("type").plain("link").key("file").raw(file_json).key("link").text(c.link.label);
   w.key("access_address").plain(aa).key("instance").number(std::uint64_t{l.instance});
   w.key("addresses").plain(l.from_connect_ind ? "connect_ind" : "unknown");
-  if (l.from_connect_ind) w.key("central").address(l.central).key("peripheral").address(c.peer);
+  if (l.from_connect_ind) w.key("central").address(l.central).key("peripheral").address(c.link.peer);
   if (l.interval) w.key("interval_us").number(std::uint64_t{l.interval} * 1250);
   w.key("frames").begin_array().number(l.first_frame).number(c.last_frame).end_array();
   w.key("pdus").number(l.pdus).key("empty").number(l.empty).key("duplicates").number(l.duplicates);
@@ -280,9 +340,9 @@ void write_link(OutBuffer& out, const std::string& file_json, const Record& rec,
 }
 
 std::string link_line(const Connection& c, std::uint8_t reason) {
-  const LlLink& l = *c.ll;
-  std::string line = "  link " + l.label + ": ";
-  line += l.from_connect_ind ? "central " + l.central.str() + " -> peripheral " + c.peer.str()
+  const ll::Link& l = *c.ll;
+  std::string line = "  link " + c.link.label + ": ";
+  line += l.from_connect_ind ? "central " + l.central.str() + " -> peripheral " + c.link.peer.str()
                              : std::string("no CONNECT_IND (addresses unknown; --mac gives the device's)");
   line += ", frames " + std::to_string(l.first_frame) + "-" + std::to_string(c.last_frame) + ", " +
           std::to_string(l.pdus) + " PDUs (" + std::to_string(l.empty) + " empty, " + std::to_string(l.duplicates) +
@@ -299,7 +359,12 @@ std::string link_line(const Connection& c, std::uint8_t reason) {
 void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d) {
   JsonWriter w(out);
   w.begin_object().key("type").plain("diagnostic").key("file").raw(file_json).key("frame").number(d.frame);
-  w.key("severity").plain(severity_name(d.severity())).key("code").plain(code_name(d.code)).key("message").text(d.message);
+  w.key("severity")
+      .plain(severity_name(d.severity()))
+      .key("code")
+      .plain(code_name(d.code))
+      .key("message")
+      .text(describe(d));
   if (!d.raw_hex.empty()) w.key("raw").plain(d.raw_hex);
   w.end_object();
   out.push_back('\n');
@@ -332,35 +397,52 @@ std::string count_of(std::uint64_t n, const char* noun) {
 }
 
 std::string explain_status(const Session& s) {
-  using miauth::Status;
+  using session::Status;
+  const auto* legacy = session::as<miauth::Session>(s);
   switch (s.status) {
     case Status::verified:
-      if (s.standard) return "the device's confirmation (and the app's, when sent) check out with the token";
-      return s.kind == miauth::Kind::register_session
+      if (!legacy) return "the device's confirmation (and the app's, when sent) check out with the token";
+      return s.kind == session::Kind::register_session
                  ? std::string("token recovered from T1, confirmed by T2 and by the client's final write (") +
-                       miauth::end_form_name(s.end_form) + ")"
+                       miauth::end_form_name(legacy->end_form) + ")"
                  : "the response and the device's confirmation both decrypt with the token";
-    case Status::failed: return "the traffic contradicts the token (see below)";
-    case Status::other_token: return "the client's response fits its token; the device never confirms";
+    case Status::failed:
+      return "the traffic contradicts the token (see below)";
+    case Status::other_token:
+      return "the client's response fits its token; the device never confirms";
     case Status::incomplete:
-      return std::string("the session ends before it is complete (") + miauth::end_reason_name(s.end_reason) + ")";
+      return std::string("the session ends before it is complete (") + term(s.end_reason).name + ")";
     case Status::no_token:
-      return s.standard ? "no token to verify with: pass --token or --keys (a standard register does not reveal it)"
-                        : "no token to verify with: pass --token or --keys, or include the register capture";
+      return !legacy ? "no token to verify with: pass --token or --keys (a standard register does not reveal it)"
+                     : "no token to verify with: pass --token or --keys, or include the register capture";
     case Status::registered:
       return "the device accepted the register; its token was agreed by ECDH and is not in the capture";
+    case Status::no_key:
+      return "no auth key to verify the watch's proof with: pass --authkey MAC=HEX or an auth_key in --keys";
+    case Status::truncated:
+      return "the capture cut " + std::to_string(s.cut_pdus) + (s.cut_pdus == 1 ? " PDU" : " PDUs") +
+             " of the session: the steps are shown, nothing is checked against the token (see the capture's note)";
   }
   return "";
 }
 
-void print_standard(std::FILE* out, const Session& s) {
-  const stdauth::Data& d = *s.standard;
-  if (d.negotiated) std::fprintf(out, "      transport    DMTU %u (negotiated after 0xA4)\n", d.dmtu);
+void print_standard(std::FILE* out, const stdauth::Session& s) {
+  const stdauth::Data& d = s.data;
+  if (d.negotiated)
+    std::fprintf(out, "      transport    DMTU %u (negotiated after 0xA4)\n", d.dmtu);
+  else
+    std::fprintf(out, "      transport    DMTU %u (the default: no 0xA4 negotiation seen)\n", d.dmtu);
+  if (d.firmware) std::fprintf(out, "      firmware     %s\n", d.firmware->c_str());
+  if (d.product_id) {
+    const char* name = product_name(*d.product_id);
+    std::fprintf(out, "      product id   %u%s%s\n", *d.product_id, name ? " " : "", name ? name : "");
+  }
   if (d.protocol_version)
     std::fprintf(out, "      device info  protocol version %u, IO capability %s%s%s\n", *d.protocol_version,
                  d.io_capability ? to_hex(*d.io_capability).c_str() : "?", d.previous_did ? ", previous DID " : "",
                  d.previous_did ? quoted(ByteView(reinterpret_cast<const std::uint8_t*>(d.previous_did->data()),
-                                                  d.previous_did->size())).c_str()
+                                                  d.previous_did->size()))
+                                      .c_str()
                                 : "");
   if (d.app_public)
     std::fprintf(out, "      app key      %s (%s)\n", to_hex(*d.app_public).c_str(),
@@ -401,54 +483,70 @@ void print_file_head(std::FILE* out, const std::string& file, const std::string&
     std::fprintf(out, "%s: not read (%s)\n", file.c_str(), error.c_str());
 }
 
-void print_sessions(std::FILE* out, const std::vector<Session>& batch) {
+void print_sessions(std::FILE* out, const std::vector<std::unique_ptr<Session>>& batch) {
   // Per device, in order of first appearance within the batch.
   std::vector<std::string> order;
   std::map<std::string, std::vector<const Session*>> by_device;
   for (const auto& s : batch) {
-    const std::string d = s.device ? s.device->str() : "(unknown address)";
+    const std::string d = s->device ? s->device->str() : "(unknown address)";
     if (!by_device.count(d)) order.push_back(d);
-    by_device[d].push_back(&s);
+    by_device[d].push_back(s.get());
   }
   for (const auto& d : order) {
     const auto& list = by_device[d];
     std::string pid;
     for (const auto* s : list)
-      if (s->product_id) {
-        pid = "product id " + std::to_string(*s->product_id);
-        if (const char* n = product_name(*s->product_id)) pid += " " + std::string(n);
-        pid += ", from " + std::string(source_name(*s->product_id_source));
+      if (const auto* l = session::as<miauth::Session>(*s); l && l->product_id) {
+        pid = "product id " + std::to_string(*l->product_id);
+        if (const char* n = product_name(*l->product_id)) pid += " " + std::string(n);
+        pid += ", from " + std::string(source_name(*l->product_id_source));
         break;
       }
     std::fprintf(out, "  device %s%s%s%s\n", d.c_str(), pid.empty() ? "" : " (", pid.c_str(), pid.empty() ? "" : ")");
     for (const auto* s : list) {
+      const auto* legacy = session::as<miauth::Session>(*s);
+      const auto* standard = session::as<stdauth::Session>(*s);
+      const auto* wear = session::as<miwear::Session>(*s);
       char where[48];
-      if (s->link.empty()) std::snprintf(where, sizeof where, "conn 0x%04x", s->conn);
-      else std::snprintf(where, sizeof where, "%s", s->link.c_str());
-      std::fprintf(out, "    %-8s frames %llu-%llu  %s  %s\n", miauth::kind_name(s->kind),
+      if (s->link.empty())
+        std::snprintf(where, sizeof where, "conn 0x%04x", s->conn);
+      else
+        std::snprintf(where, sizeof where, "%s", s->link.c_str());
+      std::fprintf(out, "    %-8s frames %llu-%llu  %s  %s\n", term(s->kind).name,
                    static_cast<unsigned long long>(s->first_frame), static_cast<unsigned long long>(s->last_frame),
-                   where, miauth::status_name(s->status));
-      std::fprintf(out, "      %s%s\n", explain_status(*s).c_str(), s->standard ? " [standard auth]" : "");
+                   where, term(s->status).name);
+      if (wear)
+        std::fprintf(out, "      %s\n", wear_status_line(*wear).c_str());
+      else
+        std::fprintf(out, "      %s%s\n", explain_status(*s).c_str(), standard ? " [standard auth]" : "");
       if (s->token)
         std::fprintf(out, "      token        %s (%s)\n", to_hex(*s->token).c_str(), source_name(*s->token_source));
-      if (s->session_key) std::fprintf(out, "      session key  %s\n", to_hex(*s->session_key).c_str());
-      if (s->standard) print_standard(out, *s);
-      if (s->firmware) std::fprintf(out, "      firmware     %s\n", s->firmware->c_str());
-      if (s->device_id) std::fprintf(out, "      device id    %s\n", s->device_id->c_str());
-      if (s->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*s->beacon_key).c_str());
-      if (s->bond_ok) std::fprintf(out, "      bond         %s\n", *s->bond_ok ? "ok" : "failed");
-      for (const auto& w : s->wifi) {
-        if (w.text)
-          std::fprintf(out, "      wifi         %s %s (%s)\n", w.type_name.c_str(), quoted(w.data).c_str(),
-                       to_hex(w.data).c_str());
-        else
-          std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
+      if (legacy && legacy->session_key)
+        std::fprintf(out, "      session key  %s\n", to_hex(*legacy->session_key).c_str());
+      if (standard) print_standard(out, *standard);
+      if (wear) print_wear(out, *wear);
+      if (legacy) {
+        if (legacy->firmware) std::fprintf(out, "      firmware     %s\n", legacy->firmware->c_str());
+        if (legacy->device_id) std::fprintf(out, "      device id    %s\n", legacy->device_id->c_str());
+        if (legacy->beacon_key) std::fprintf(out, "      beacon key   %s\n", to_hex(*legacy->beacon_key).c_str());
+        if (legacy->bond_ok) std::fprintf(out, "      bond         %s\n", *legacy->bond_ok ? "ok" : "failed");
+        for (const auto& w : legacy->wifi) {
+          if (w.text)
+            std::fprintf(out, "      wifi         %s %s (%s)\n", w.type_name.c_str(), quoted(w.data).c_str(),
+                         to_hex(w.data).c_str());
+          else
+            std::fprintf(out, "      wifi         %s %s\n", w.type_name.c_str(), to_hex(w.data).c_str());
+        }
       }
       for (const auto& fd : s->findings) {
         std::string frames;
         for (auto fr : fd.frames) frames += (frames.empty() ? "" : ",") + std::to_string(fr);
-        std::fprintf(out, "      ! %s [frames %s]: %s%s\n", code_name(fd.code), frames.c_str(), miauth::describe(fd).c_str(),
-                     fd.code == Code::no_device_address ? " (pass --mac)" : "");
+        std::string more;
+        if (wear)
+          if (auto it = wear->data.repeated.find(fd.code); it != wear->data.repeated.end())
+            more = " (and " + std::to_string(it->second) + " more like it)";
+        std::fprintf(out, "      ! %s [frames %s]: %s%s%s\n", code_name(fd.code), frames.c_str(),
+                     s->describe(fd).c_str(), fd.code == Code::no_device_address ? " (pass --mac)" : "", more.c_str());
       }
     }
   }
@@ -458,12 +556,14 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
   for (const auto& b : f.beacons) {
     std::string versions;
     for (auto v : b.versions) versions += (versions.empty() ? "v" : "/v") + std::to_string(v);
-    const char* model = product_name(b.product_id);
-    std::fprintf(out, "  adverts %s: product id %u%s%s%s, %s (%llu-%llu), %s", b.device.str().c_str(),
-                 b.product_id, model ? " (" : "", model ? model : "", model ? ")" : "",
-                 count_of(b.frames, "MiBeacon frame").c_str(), static_cast<unsigned long long>(b.first_frame),
-                 static_cast<unsigned long long>(b.last_frame), versions.c_str());
-    if (b.encrypted == 0) std::fprintf(out, ", not encrypted");
+    const Product* p = find_product(b.product_id);
+    const std::string model = p ? std::string(" (") + p->model + ", " + p->name + ")" : "";
+    std::fprintf(out, "  adverts %s: product id %u%s, %s (%llu-%llu), %s", b.device.str().c_str(), b.product_id,
+                 model.c_str(), count_of(b.frames, "MiBeacon frame").c_str(),
+                 static_cast<unsigned long long>(b.first_frame), static_cast<unsigned long long>(b.last_frame),
+                 versions.c_str());
+    if (b.encrypted == 0)
+      std::fprintf(out, ", not encrypted");
     else
       std::fprintf(out, ", %llu encrypted (%llu decrypted, %llu no key, %llu wrong key)",
                    static_cast<unsigned long long>(b.encrypted), static_cast<unsigned long long>(b.decrypted),
@@ -474,16 +574,18 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
     if (!b.last_objects.empty()) std::fprintf(out, "    latest: %s\n", objects_text(b.last_objects).c_str());
   }
   if (f.other_beacons.devices)
-    std::fprintf(out, "  adverts of %llu more devices (not listed: the report summarises %zu at most), %llu MiBeacon frames\n",
-                 static_cast<unsigned long long>(f.other_beacons.devices), kMaxReportDevices,
-                 static_cast<unsigned long long>(f.other_beacons.frames));
+    std::fprintf(
+        out, "  adverts of %llu more devices (not listed: the report summarises %zu at most), %llu MiBeacon frames\n",
+        static_cast<unsigned long long>(f.other_beacons.devices), kMaxReportDevices,
+        static_cast<unsigned long long>(f.other_beacons.frames));
   if (f.diagnostics) {
     std::fprintf(out, "  %s%s\n", count_of(f.diagnostics, "diagnostic").c_str(),
                  f.diagnostics > f.first_diagnostics.size() ? " (the first listed; all with --json)" : "");
     for (const auto& d : f.first_diagnostics)
       std::fprintf(out, "    ! %s [frame %llu]: %s\n", code_name(d.code), static_cast<unsigned long long>(d.frame),
-                   d.message.c_str());
+                   describe(d).c_str());
   }
+  if (f.outcome.cut.any()) std::fprintf(out, "  ! %s\n", f.outcome.cut.message(f.outcome.format).c_str());
   for (const auto& l : f.links) std::fprintf(out, "%s\n", l.c_str());
   if (f.links_total > f.links.size())
     std::fprintf(out, "  links: %llu more over-the-air connections (all with --json)\n",
@@ -502,14 +604,48 @@ void print_file_tail(std::FILE* out, const FileSummary& f) {
   std::fprintf(out, "\n");
 }
 
+namespace {
+
+// The whole of a small file (a keys or token file), or nullopt with errno's message printed.
+std::optional<std::string> slurp(const std::string& path, const char* what) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxKeysFileBytes) {
+    std::fprintf(stderr, "fe95: %s: larger than %zu MiB: not a %s\n", path.c_str(), kMaxKeysFileBytes >> 20, what);
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::fprintf(stderr, "fe95: %s: cannot read the %s\n", path.c_str(), what);
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+}  // namespace
+
 bool load_keys(KeyStore& keys, const KeyOptions& opt, std::vector<KeyEntry>* file_entries) {
-  const auto& [tokens, mac, pid, keys_file] = opt;
+  const auto& [tokens, mac, pid, keys_file, token_files, auth_keys] = opt;
   for (const auto& t : tokens) {
     auto tok = parse_token(t);
     if (!tok) {
       std::fprintf(stderr, "fe95: --token \"%s\": expected 24 hex digits (12 bytes)\n", t.c_str());
       return false;
     }
+    keys.add_option_token(*tok);
+  }
+  for (const auto& f : token_files) {
+    const auto bytes = slurp(f, "token file");
+    if (!bytes) return false;
+    std::string why;
+    const auto tok = parse_token_file(*bytes, why);
+    if (!tok) {
+      std::fprintf(stderr, "fe95: %s: %s\n", f.c_str(), why.c_str());
+      return false;
+    }
+    // A candidate for every device, like --token (miauth saves one token per device it binds).
     keys.add_option_token(*tok);
   }
   if (!mac.empty()) {
@@ -529,21 +665,44 @@ bool load_keys(KeyStore& keys, const KeyOptions& opt, std::vector<KeyEntry>* fil
     }
     keys.set_option_pid(*p);
   }
+  for (const auto& a : auth_keys) {
+    // MAC=HEX (docs/MIWEAR.md §3: the 32 hex digits of Mi Fitness' auth_key).
+    const auto eq = a.find('=');
+    KeyEntry e;
+    if (eq != std::string::npos) {
+      e.mac = BdAddr::parse(a.substr(0, eq));
+      e.auth_key = parse_auth_key(a.substr(eq + 1));
+    }
+    if (!e.mac || !e.auth_key) {
+      std::fprintf(stderr, "fe95: --authkey \"%s\": expected MAC=KEY, KEY 32 hex digits (0x accepted)\n", a.c_str());
+      return false;
+    }
+    keys.add_entry(e, Source::option);
+  }
   if (!keys_file.empty()) {
-    std::ifstream in(keys_file, std::ios::binary);
-    if (!in) {
-      std::fprintf(stderr, "fe95: %s: cannot read the keys file\n", keys_file.c_str());
+    const auto text = slurp(keys_file, "keys file");
+    if (!text) return false;
+    KeysFile file;
+    if (auto err = parse_keys_file(*text, file)) {
+      if (err->line)
+        std::fprintf(stderr, "fe95: %s:%zu: %s\n", keys_file.c_str(), err->line, err->message.c_str());
+      else if (!err->field.empty())
+        std::fprintf(stderr, "fe95: %s: %s: %s\n", keys_file.c_str(), err->field.c_str(), err->message.c_str());
+      else
+        std::fprintf(stderr, "fe95: %s: %s\n", keys_file.c_str(), err->message.c_str());
       return false;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::vector<KeyEntry> entries;
-    if (auto err = parse_keys(ss.str(), entries)) {
-      std::fprintf(stderr, "fe95: %s:%zu: %s\n", keys_file.c_str(), err->line, err->message.c_str());
-      return false;
+    for (const auto& n : file.notes) {
+      if (n.line)
+        std::fprintf(stderr, "fe95: %s:%zu: %s\n", keys_file.c_str(), n.line, n.message.c_str());
+      else
+        std::fprintf(stderr, "fe95: %s: %s: %s\n", keys_file.c_str(), n.field.c_str(), n.message.c_str());
     }
-    for (const auto& e : entries) keys.add_entry(e, Source::keys_file);
-    if (file_entries) *file_entries = entries;
+    if (file.format != KeysFormat::fe95_csv)
+      std::fprintf(stderr, "fe95: %s: %s, %zu %s with keys\n", keys_file.c_str(), keys_format_name(file.format),
+                   file.entries.size(), file.entries.size() == 1 ? "device" : "devices");
+    for (const auto& e : file.entries) keys.add_entry(e, Source::keys_file);
+    if (file_entries) *file_entries = file.entries;
   }
   return true;
 }

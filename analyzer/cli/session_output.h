@@ -3,28 +3,35 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "commands.h"
 #include "common.h"
-#include "fe95/analysis.h"
-#include "fe95/keys.h"
+#include "fe95/analysis/analysis.h"
+#include "fe95/keys/keys.h"
 #include "fe95/miauth/session.h"
+#include "fe95/miwear/session.h"
+#include "fe95/session/session.h"
+#include "fe95/stdauth/session.h"
 #include "json_writer.h"
 
 namespace fe95::cli {
 
 // One JSON Lines record (schema in README.md), streamed without a DOM: appends the line, with
 // its newline, to out. file_json is the file name already escaped as a JSON string.
-void write_session(OutBuffer& out, const std::string& file_json, const miauth::Session& s);
+void write_session(OutBuffer& out, const std::string& file_json, const session::Session& s);
+// Where a `{"type":"message"}` record's session is (every family's): `device`, `conn` or `link`,
+// `adapter`, `session` ([first, last] frames).
+void write_message_place(JsonWriter& w, const session::Session& s);
 void write_beacon(OutBuffer& out, const std::string& file_json, const BeaconEvent& b);
 // A layer or analysis diagnostic (fe95 att --diagnostics, fe95 analyze --json).
 void write_diagnostic(OutBuffer& out, const std::string& file_json, const Diagnostic& d);
 // An over-the-air connection's link-layer summary (`{"type":"link"}`), and its text-report line.
-void write_link(OutBuffer& out, const std::string& file_json, const Record& rec, const Connection& c, std::uint8_t reason);
+void write_link(OutBuffer& out, const std::string& file_json, const Record& rec, const Connection& c,
+                std::uint8_t reason);
 std::string link_line(const Connection& c, std::uint8_t reason);
-
 
 // The text report, printed as the analysis goes, so that its memory stays flat whatever the
 // capture holds (README "Output"):
@@ -43,8 +50,7 @@ inline constexpr std::size_t kShownDiagnostics = 5;
 struct BeaconSummary {
   BdAddr device;
   std::uint16_t product_id = 0;
-  std::uint64_t frames = 0, encrypted = 0, decrypted = 0, no_key = 0, wrong_key = 0, malformed = 0,
-                retransmissions = 0;
+  std::uint64_t frames = 0, encrypted = 0, decrypted = 0, no_key = 0, wrong_key = 0, malformed = 0, retransmissions = 0;
   std::uint64_t first_frame = 0, last_frame = 0;
   std::vector<unsigned> versions;
   std::vector<mibeacon::Object> last_objects;  // the latest decoded objects
@@ -71,7 +77,7 @@ inline constexpr std::size_t kShownLinks = 64;
 // "FILE: FORMAT", or "FILE: not read (ERROR)" when the capture cannot be opened.
 void print_file_head(std::FILE* out, const std::string& file, const std::string& format, const std::string& error);
 // A batch of ended sessions, per device in order of first appearance.
-void print_sessions(std::FILE* out, const std::vector<miauth::Session>& batch);
+void print_sessions(std::FILE* out, const std::vector<std::unique_ptr<session::Session>>& batch);
 void print_file_tail(std::FILE* out, const FileSummary& f);
 std::string objects_text(const std::vector<mibeacon::Object>& objects);
 std::string beacon_line(const BeaconEvent& b);

@@ -8,7 +8,9 @@ namespace fe95::writer {
 using namespace fe95::miauth;
 
 namespace {
-Bytes bytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes bytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 template <std::size_t N>
 Bytes bytes(const std::array<std::uint8_t, N>& a) {
   return Bytes(a.begin(), a.end());
@@ -30,7 +32,8 @@ GattDb MiDevice::gatt() const {
 void mi_register(Scenario& s, std::uint16_t conn, MiDevice& dev, const Token& client_token, const RegisterOptions& o) {
   const std::uint16_t h_token = dev.handle(0x0001), h_event = dev.handle(0x0010);
   if (o.discovery) s.discover(conn, dev.gatt());
-  if (o.read_pid) s.read(conn, dev.handle(0x0002), {static_cast<std::uint8_t>(dev.pid), static_cast<std::uint8_t>(dev.pid >> 8)});
+  if (o.read_pid)
+    s.read(conn, dev.handle(0x0002), {static_cast<std::uint8_t>(dev.pid), static_cast<std::uint8_t>(dev.pid >> 8)});
   s.write_req(conn, static_cast<std::uint16_t>(h_token + 1), {0x01, 0x00});  // CCCD: notifications on
   s.write_req(conn, h_event, bytes(o.draft_order ? kDraftRegisterStart : kRegisterStart));
   // The client mixes with what it believes are the MAC and product id.
@@ -102,8 +105,9 @@ void mi_login(Scenario& s, std::uint16_t conn, const MiDevice& dev, const Token&
   const Word ctick = rc4<4>(client_token, Word{challenge[0], challenge[1], challenge[2], challenge[3]});
   Bytes response;
   if (o.draft_key) {
-    const Word key4{static_cast<std::uint8_t>(client_token[0] ^ ctick[0]), static_cast<std::uint8_t>(client_token[1] ^ ctick[1]),
-                    static_cast<std::uint8_t>(client_token[2] ^ ctick[2]), static_cast<std::uint8_t>(client_token[3] ^ ctick[3])};
+    const Word key4{
+        static_cast<std::uint8_t>(client_token[0] ^ ctick[0]), static_cast<std::uint8_t>(client_token[1] ^ ctick[1]),
+        static_cast<std::uint8_t>(client_token[2] ^ ctick[2]), static_cast<std::uint8_t>(client_token[3] ^ ctick[3])};
     response = bytes(rc4<4>(key4, kDraftLoginResponse));
   } else {
     response = bytes(rc4<4>(login_key(client_token, ctick), kLoginResponse));

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "fe95/keys.h"
+#include "fe95/keys/keys.h"
 #include "fe95/miauth/crypto.h"
 #include "scenario.h"
 
@@ -27,14 +27,14 @@ struct MiDevice {
 
 struct RegisterOptions {
   bool discovery = true;
-  bool read_pid = false;          // read char 0x0002 before the session
-  bool draft_order = false;       // DE 85 CA 90: the device never answers
-  bool plain_end = false;         // final write as the plain constant
-  std::optional<BdAddr> client_mac;       // the MAC the client mixed with (printed order mistake)
+  bool read_pid = false;                    // read char 0x0002 before the session
+  bool draft_order = false;                 // DE 85 CA 90: the device never answers
+  bool plain_end = false;                   // final write as the plain constant
+  std::optional<BdAddr> client_mac;         // the MAC the client mixed with (printed order mistake)
   std::optional<std::uint16_t> client_pid;  // the product id the client mixed with
-  bool cut_after_t1 = false;      // the link drops before T2
-  bool reads = true;              // read firmware and beacon key afterwards
-  bool did_and_bond = false;      // write the device id and the bond result
+  bool cut_after_t1 = false;                // the link drops before T2
+  bool reads = true;                        // read firmware and beacon key afterwards
+  bool did_and_bond = false;                // write the device id and the bond result
   std::string wifi_ssid, wifi_password;
 };
 
@@ -42,8 +42,8 @@ struct LoginOptions {
   bool discovery = false;
   miauth::Word tick{0x11, 0x22, 0x33, 0x44};
   bool draft_order = false;
-  bool draft_key = false;          // 4-byte session key with big-endian constants
-  bool long_notifications = false; // 12-byte challenge/confirmation (drndos/mi-kettle-poc#2)
+  bool draft_key = false;           // 4-byte session key with big-endian constants
+  bool long_notifications = false;  // 12-byte challenge/confirmation (drndos/mi-kettle-poc#2)
   bool reads = true;
 };
 

@@ -4,7 +4,7 @@
 
 #include <optional>
 
-#include "fe95/keys.h"
+#include "fe95/keys/keys.h"
 
 namespace fe95::writer {
 
@@ -16,7 +16,7 @@ struct BeaconSpec {
   bool include_mac = true;
   std::optional<std::uint8_t> capability;
   std::optional<std::uint16_t> io_capability;
-  Bytes objects;                       // id u16 | len u8 | data, concatenated
+  Bytes objects;                        // id u16 | len u8 | data, concatenated
   std::optional<BeaconKey> beacon_key;  // encrypt (v2/v3)
   std::optional<BindKey> bind_key;      // encrypt (v4/v5)
   std::uint32_t ext_counter = 0;

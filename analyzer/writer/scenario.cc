@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scenario.h"
 
-#include "fe95/ll.h"
-
 #include <algorithm>
 #include <stdexcept>
+
+#include "fe95/ll/ll.h"
 
 namespace fe95::writer {
 
@@ -14,8 +14,12 @@ void le16(std::vector<std::uint8_t>& b, std::uint16_t v) {
   b.push_back(static_cast<std::uint8_t>(v));
   b.push_back(static_cast<std::uint8_t>(v >> 8));
 }
-void addr(std::vector<std::uint8_t>& b, const BdAddr& a) { b.insert(b.end(), a.le.begin(), a.le.end()); }
-void uuid(std::vector<std::uint8_t>& b, const att::Uuid& u) { b.insert(b.end(), u.le, u.le + u.len); }
+void addr(std::vector<std::uint8_t>& b, const BdAddr& a) {
+  b.insert(b.end(), a.le.begin(), a.le.end());
+}
+void uuid(std::vector<std::uint8_t>& b, const att::Uuid& u) {
+  b.insert(b.end(), u.le, u.le + u.len);
+}
 
 constexpr std::uint8_t kErrAttributeNotFound = 0x0a;
 
@@ -55,8 +59,12 @@ Service mi_service(std::uint16_t s) {
 }
 
 GattDb standard_services() {
-  Service gap{0x0001, 0x0007, uuid16(0x1800), {{0x0002, uuid16(0x2a00), 0x02, false}, {0x0004, uuid16(0x2a01), 0x02, false},
-                                               {0x0006, uuid16(0x2a04), 0x02, false}}};
+  Service gap{0x0001,
+              0x0007,
+              uuid16(0x1800),
+              {{0x0002, uuid16(0x2a00), 0x02, false},
+               {0x0004, uuid16(0x2a01), 0x02, false},
+               {0x0006, uuid16(0x2a04), 0x02, false}}};
   Service gatt{0x0008, 0x000b, uuid16(0x1801), {{0x0009, uuid16(0x2a05), 0x20, true}}};
   return {gap, gatt};
 }
@@ -154,8 +162,8 @@ void Scenario::advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, bool
     p.push_back(addr_type);
     addr(p, a);
     p.insert(p.end(), {0x01, 0x00, 0xff, 0x7f, 0xc4});  // PHY 1M, no secondary, no SID, no tx power, RSSI
-    le16(p, 0);                                          // no periodic advertising
-    p.push_back(0x00);                                   // direct address type
+    le16(p, 0);                                         // no periodic advertising
+    p.push_back(0x00);                                  // direct address type
     p.insert(p.end(), 6, 0);
     p.push_back(static_cast<std::uint8_t>(ad.size()));
     p.insert(p.end(), ad.begin(), ad.end());
@@ -202,7 +210,9 @@ namespace {
 const BdAddr kCentral = *BdAddr::parse("11:22:33:44:55:66");  // the phone
 constexpr std::int64_t kIntervalUs = 7500;                    // connection interval 7.5 ms
 // Air time of a PDU of n bytes on the 1M PHY (preamble, AA, header, payload, CRC) plus T_IFS.
-std::int64_t air_us(std::size_t n) { return static_cast<std::int64_t>(8 * (1 + 4 + n + 3)) + 150; }
+std::int64_t air_us(std::size_t n) {
+  return static_cast<std::int64_t>(8 * (1 + 4 + n + 3)) + 150;
+}
 }  // namespace
 
 void Scenario::air_packet(std::uint32_t aa, std::uint32_t crc_init, const std::vector<std::uint8_t>& pdu,
@@ -243,19 +253,20 @@ void Scenario::air_connect(std::uint16_t handle, const BdAddr& peer, std::uint8_
   addr(pdu, peer);
   for (int i = 0; i < 4; ++i) pdu.push_back(static_cast<std::uint8_t>(l.aa >> (8 * i)));
   for (int i = 0; i < 3; ++i) pdu.push_back(static_cast<std::uint8_t>(l.crc_init >> (8 * i)));
-  pdu.push_back(2);     // WinSize
-  le16(pdu, 0);         // WinOffset
+  pdu.push_back(2);  // WinSize
+  le16(pdu, 0);      // WinOffset
   le16(pdu, kIntervalUs / 1250);
-  le16(pdu, 0);         // latency
-  le16(pdu, 72);        // timeout 720 ms
+  le16(pdu, 0);                                           // latency
+  le16(pdu, 72);                                          // timeout 720 ms
   pdu.insert(pdu.end(), {0xff, 0xff, 0xff, 0xff, 0x1f});  // all 37 data channels
-  pdu.push_back(7);     // hop 7, SCA 0
-  now_ += 1000000;      // the central scanned for a while
+  pdu.push_back(7);                                       // hop 7, SCA 0
+  now_ += 1000000;                                        // the central scanned for a while
   air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, pdu, 37, true, Direction::sent, true, 0, !air_join_late_);
   air_links_[handle] = l;
 }
 
-void Scenario::air_exchange(std::uint16_t handle, Direction dir, std::uint8_t llid, const std::vector<std::uint8_t>& payload) {
+void Scenario::air_exchange(std::uint16_t handle, Direction dir, std::uint8_t llid,
+                            const std::vector<std::uint8_t>& payload) {
   auto it = air_links_.find(handle);
   if (it == air_links_.end()) {  // no CONNECT_IND: the capture joins the connection here
     AirLink l;
@@ -274,7 +285,8 @@ void Scenario::air_exchange(std::uint16_t handle, Direction dir, std::uint8_t ll
     pdu.insert(pdu.end(), body.begin(), body.end());
     return pdu;
   };
-  auto deliver = [&](int x, const std::vector<std::uint8_t>& pdu, bool received, bool heard = true, bool crc_ok = true) {
+  auto deliver = [&](int x, const std::vector<std::uint8_t>& pdu, bool received, bool heard = true,
+                     bool crc_ok = true) {
     air_packet(l.aa, l.crc_init, pdu, static_cast<std::uint8_t>(l.event % 37), false,
                x == 0 ? Direction::sent : Direction::rcvd, crc_ok, l.event, heard);
     const int y = 1 - x;
@@ -346,7 +358,7 @@ void Scenario::air_advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, 
     air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, ext, static_cast<std::uint8_t>(ch), true, Direction::unknown);
   std::vector<std::uint8_t> aux{static_cast<std::uint8_t>(0x07 | (addr_type & 1) << 6), 0};
   aux.push_back(1 + 6 + 2);
-  aux.push_back(0x09);                // flags: AdvA, ADI
+  aux.push_back(0x09);  // flags: AdvA, ADI
   addr(aux, a);
   le16(aux, adi);
   aux.insert(aux.end(), ad.begin(), ad.end());
@@ -526,7 +538,9 @@ void Scenario::discover_service_by_uuid(std::uint16_t conn, const GattDb& db, co
   }
 }
 
-std::vector<std::uint8_t> ad_flags(std::uint8_t flags) { return {0x02, 0x01, flags}; }
+std::vector<std::uint8_t> ad_flags(std::uint8_t flags) {
+  return {0x02, 0x01, flags};
+}
 
 std::vector<std::uint8_t> ad_service_data16(std::uint16_t u, const std::vector<std::uint8_t>& data) {
   std::vector<std::uint8_t> b{static_cast<std::uint8_t>(3 + data.size()), 0x16, static_cast<std::uint8_t>(u),

@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "fe95/att.h"
+#include "fe95/att/att.h"
 #include "writer.h"
 
 namespace fe95::writer {
 
 struct Characteristic {
-  std::uint16_t decl = 0;   // declaration handle; the value handle is decl + 1
+  std::uint16_t decl = 0;  // declaration handle; the value handle is decl + 1
   att::Uuid uuid;
   std::uint8_t properties = 0;
-  bool cccd = false;        // a Client Characteristic Configuration descriptor at decl + 2
+  bool cccd = false;  // a Client Characteristic Configuration descriptor at decl + 2
   [[nodiscard]] std::uint16_t value() const { return static_cast<std::uint16_t>(decl + 1); }
 };
 struct Service {
@@ -38,7 +38,7 @@ Service mi_service(std::uint16_t start);
 GattDb standard_services();
 
 class Scenario {
-public:
+ public:
   Scenario(Writer& w, std::int64_t start_ns) : w_(w), now_(start_ns), air_(w.over_the_air()) {}
 
   // Over the air (an LE sniffer's format): connect() writes a CONNECT_IND, l2cap() and acl() data
@@ -90,7 +90,7 @@ public:
   // Find By Type Value discovery of one service UUID (iOS style).
   void discover_service_by_uuid(std::uint16_t conn, const GattDb& db, const att::Uuid& uuid, std::uint16_t mtu = 23);
 
-private:
+ private:
   void tick() { now_ += step_us_ * 1000; }
   // Over the air.
   struct AirLink {

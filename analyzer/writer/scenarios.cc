@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "scenarios.h"
 
+#include <array>
+#include <cmath>
+#include <map>
+
 #include "miauth_scenario.h"
 #include "mibeacon_frames.h"
+#include "miwear_frames.h"
 #include "std_scenario.h"
 
 namespace fe95::writer {
@@ -18,7 +23,9 @@ void gatt_tour(Scenario& s) {
   const BdAddr b = *BdAddr::parse("A4:C1:38:00:11:22");
   GattDb db = standard_services();
   db.push_back(mi_service(0x000c));
-  db.push_back(Service{0x001d, 0x0022, uuid128("01344736-0000-1000-8000-262837236156"),
+  db.push_back(Service{0x001d,
+                       0x0022,
+                       uuid128("01344736-0000-1000-8000-262837236156"),
                        {{0x001e, uuid128("0000aa01-0000-1000-8000-00805f9b34fb"), 0x12, true},
                         {0x0021, uuid128("0000aa02-0000-1000-8000-262837236156"), 0x0a, false}}});
   s.connect(0x0040, a);
@@ -355,12 +362,141 @@ void mibeacon_tour(Scenario& s) {
   s.advert(a, cat({ad_flags(0x06), ad_service_data16(0xfe95, {0x40, 0x20, 0x5b, 0x05, 0x0a, 0x0d, 0x10, 0x04, 0xe9})}));
 }
 
+// ---- MiBeacon objects and readings (docs/MIBEACON.md) ----
+
+// One advert of every object id fe95 decodes, each from a product that sends it (the data as the
+// public adverts and tests of docs/MIBEACON.md carry it; objects of the MIoT object definition
+// alone come from a development board, pid 156). Three devices encrypt: the LYWSD03MMC and the
+// S400 scale with a bind key (v5), the dimmer with a beacon key (v3) (kMiBeaconObjectKeys).
+struct ObjectAdvert {
+  std::uint16_t pid;
+  std::uint16_t id;
+  const char* data;
+};
+// clang-format off
+constexpr ObjectAdvert kObjectAdverts[] = {
+    {0x009c, 0x0002, "0110"}, {0x03dd, 0x0003, "01"}, {0x069e, 0x0006, "ffffffff00"}, {0x069e, 0x0007, "00c5aecd62"},
+    {0x069e, 0x0008, "01"}, {0x009c, 0x0009, "0200"}, {0x0391, 0x000a, "750d"}, {0x069e, 0x000b, "20020001807c442f61"},
+    {0x009c, 0x000c, "01"}, {0x009c, 0x000d, "04"}, {0x009c, 0x000e, "01"}, {0x07f6, 0x000f, "640000"},
+    {0x0a83, 0x000f, "640000"}, {0x0489, 0x0010, "0003"}, {0x009c, 0x0011, "02"}, {0x009c, 0x0012, "dc0502"},
+    {0x0153, 0x1001, "000000"}, {0x068e, 0x1001, "030002"}, {0x04e6, 0x1001, "040000"}, {0x03bf, 0x1001, "080000"},
+    {0x04e1, 0x1001, "010000"}, {0x03b6, 0x1001, "000103"}, {0x03b6, 0x1001, "010203"}, {0x03b6, 0x1001, "00ff04"},
+    {0x1568, 0x1001, "000000"}, {0x1569, 0x1001, "020002"}, {0x0dfd, 0x1001, "060001"}, {0x07bf, 0x1001, "000001"},
+    {0x009c, 0x1002, "01"}, {0x009c, 0x1003, "ba"}, {0x0098, 0x1004, "c400"}, {0x0083, 0x1005, "0154"},
+    {0x055b, 0x1006, "d301"}, {0x0098, 0x1007, "a08601"}, {0x098b, 0x1007, "640000"}, {0x0098, 0x1008, "40"},
+    {0x0098, 0x1009, "5702"}, {0x055b, 0x100a, "5d"}, {0x055b, 0x100d, "1001ea01"}, {0x0380, 0x100e, "05"},
+    {0x009c, 0x100f, "01"}, {0x02df, 0x1010, "7d00"}, {0x009c, 0x1011, "01"}, {0x040a, 0x1012, "01"},
+    {0x040a, 0x1013, "5a"}, {0x0863, 0x1014, "01"}, {0x0997, 0x1015, "01"}, {0x009c, 0x1016, "01"},
+    {0x07f6, 0x1017, "78000000"}, {0x098b, 0x1018, "01"}, {0x098b, 0x1019, "02"}, {0x009c, 0x101a, "351b"},
+    {0x0a8d, 0x101b, "1e000000"}, {0x009c, 0x101c, "01"}, {0x00db, 0x2000, "c60d630d51"}, {0x009c, 0x2001, "8813013c"},
+    {0x009c, 0x2002, "0302"}, {0x009c, 0x2003, "401f4801"}, {0x009c, 0x3000, "01"}, {0x009c, 0x3001, "01"},
+    {0x009c, 0x3002, "02"}, {0x0806, 0x3003, "0103629d6453"}, {0x55b5, 0x4801, "9a99c941"}, {0x55b5, 0x4802, "27"},
+    {0x3f4c, 0x4803, "64"}, {0x1889, 0x4804, "01"}, {0x50fb, 0x4805, "00002d43"}, {0x3f0f, 0x4806, "01"},
+    {0x009c, 0x4808, "33335342"}, {0x78d1, 0x480c, "00"}, {0x20db, 0x4810, "01"}, {0x20db, 0x4811, "01"},
+    {0x2aeb, 0x4818, "3c00"}, {0x3f4c, 0x483c, "01"}, {0x3f4c, 0x483d, "781e0000"}, {0x3f4c, 0x483e, "78000000"},
+    {0x3f4c, 0x483f, "3c000000"}, {0x3f4c, 0x4840, "78000000"}, {0x50fb, 0x484e, "1f"}, {0x4683, 0x484e, "02"},
+    {0x009c, 0x484f, "05"}, {0x009c, 0x4850, "02"}, {0x6a0f, 0x4851, "01"}, {0x6a0f, 0x4852, "01"},
+    {0x6375, 0x487b, "01"}, {0x009c, 0x4a01, "01"}, {0x2aeb, 0x4a08, "00006443"}, {0x38bb, 0x4a0c, ""},
+    {0x5968, 0x4a0d, "01"}, {0x5968, 0x4a0e, "01"}, {0x1889, 0x4a0f, "01"}, {0x1889, 0x4a12, "02"},
+    {0x1889, 0x4a13, "01"}, {0x1889, 0x4a1a, "01"}, {0x009c, 0x4a1c, "01"}, {0x6375, 0x4a68, "02"},
+    {0x2542, 0x4c01, "cdccd041"}, {0x16e4, 0x4c02, "3a"}, {0x2aeb, 0x4c03, "64"}, {0x1203, 0x4c08, "00003442"},
+    {0x3a61, 0x4c14, "02"}, {0x009c, 0x4e01, "00"}, {0x1949, 0x4e0c, "02"}, {0x2387, 0x4e0d, ""},
+    {0x1c10, 0x4e0c, "0f"}, {0x64c5, 0x4e0e, "04"}, {0x4c04, 0x4e16, "01511800008a1b1169"}, {0x18e3, 0x4e16, "01"},
+    {0x18e3, 0x4e17, "01"}, {0x009c, 0x4e1c, ""}, {0x009c, 0x5003, "5a"}, {0x20db, 0x5010, "00"},
+    {0x20db, 0x5011, "00"}, {0x20db, 0x5403, "4c"}, {0x6a0f, 0x5413, "01"}, {0x3a61, 0x5414, "01"},
+    {0x59fc, 0x5422, "02"}, {0x3a61, 0x5601, "01"}, {0x3a61, 0x560c, "03"}, {0x3a61, 0x560d, "01"},
+    {0x520b, 0x560e, ""}, {0x59fc, 0x5810, "01"}, {0x20db, 0x5a16, "03"}, {0x64c5, 0x6012, "27"},
+    {0x64c5, 0x605d, "19"}, {0x59fc, 0x6461, "01"}, {0x3bd5, 0x6e16, "01bb52e154ed26f767"},
+    {0x3bd5, 0x6e16, "010000c04ded26f767"},
+    // Shown raw: an unknown id, a known id with another length, a KS1 object from another device.
+    {0x009c, 0x1234, "aabbcc"}, {0x009c, 0x1004, "e9"}, {0x01aa, 0x560d, "01"},
+};
+// clang-format on
+
+// The advertiser of a product in these scenarios: C4:7C:8D:22:<product id>.
+BdAddr product_device(std::uint16_t pid) {
+  return BdAddr::from_le(std::array<std::uint8_t, 6>{static_cast<std::uint8_t>(pid),
+                                                     static_cast<std::uint8_t>(pid >> 8), 0x22, 0x8d, 0x7c, 0xc4});
+}
+
+void mibeacon_objects(Scenario& s) {
+  const BindKey sensor_key{0x5a, 0x1e, 0x70, 0x4b, 0x23, 0x9c, 0x81, 0x06,
+                           0xd2, 0x3f, 0x44, 0xe5, 0x10, 0x77, 0xa8, 0x3b};
+  const BindKey scale_key{0x07, 0x28, 0x97, 0x4d, 0x65, 0x7a, 0x4b, 0x60,
+                          0x96, 0x4c, 0x1b, 0x16, 0x77, 0xf3, 0x5f, 0x7c};
+  const BeaconKey dimmer_key{0xb8, 0x53, 0x07, 0x51, 0x58, 0x48, 0x7c, 0xa3, 0x9a, 0x5b, 0x5e, 0xa9};
+  std::map<std::uint16_t, std::uint8_t> counter;
+  for (const auto& a : kObjectAdverts) {
+    BeaconSpec b;
+    b.version = 4;
+    b.product_id = a.pid;
+    b.mac = product_device(a.pid);
+    b.counter = counter[a.pid]++;
+    b.objects = mibeacon_object(a.id, *parse_hex(a.data));
+    if (a.pid == 0x055b || a.pid == 0x3bd5) {
+      b.version = 5;
+      b.bind_key = a.pid == 0x055b ? sensor_key : scale_key;
+      b.ext_counter = b.counter;
+    } else if (a.pid == 0x03b6) {
+      b.version = 3;
+      b.beacon_key = dimmer_key;
+      b.ext_counter = b.counter;
+    }
+    advert(s, b.mac, b);
+    s.advance_us(200000);
+  }
+  // A real advert (MMC-W505, xiaomi-ble and ble_monitor tests) ending in a stray byte: its
+  // object is decoded, the byte noted (mibeacon.trailing_bytes); heard twice.
+  const BdAddr w505 = *BdAddr::parse("D0:24:18:53:AB:DB");
+  for (int i = 0; i < 2; ++i) {
+    s.advert(w505,
+             cat({ad_flags(0x06), ad_service_data16(0xfe95, *parse_hex("702291030fdbab531824d0090a0002750d07"))}));
+    s.advance_us(100000);
+  }
+}
+
+// A day in the life of a LYWSDCGQ thermometer (pid 426, plain v2 adverts): temperature and
+// humidity every 10 minutes (each advert heard twice), battery every hour, from midnight UTC
+// (README "Readings": the plot). Indoor values: a slow daily swing plus sensor noise, at the
+// device's 0.1 resolution; deterministic (a fixed linear congruential generator).
+void mibeacon_history(Scenario& s) {
+  const BdAddr mac = *BdAddr::parse("58:2D:34:11:22:33");
+  BeaconSpec b;
+  b.version = 2;
+  b.product_id = 426;
+  b.mac = mac;
+  std::uint32_t seed = 22;
+  auto noise = [&seed]() {  // -1, 0 or +1 tenth
+    seed = seed * 1103515245u + 12345u;
+    return static_cast<int>((seed >> 16) % 3) - 1;
+  };
+  constexpr double kPi = 3.14159265358979323846;
+  for (int m = 0; m < 24 * 60; m += 10) {
+    const double h = m / 60.0;
+    // Coolest around 6:00, warmest around 17:00; heating from 6:30 to 8:00.
+    const double heat = h >= 6.5 && h < 8 ? 8 * (h - 6.5) : h >= 8 && h < 9.5 ? 8 * (9.5 - h) : 0;
+    const int tenths_c = static_cast<int>(std::lround(205 + 18 * std::sin((h - 11.5) * kPi / 12) + heat)) + noise();
+    const int tenths_pct =
+        static_cast<int>(std::lround(480 - 45 * std::sin((h - 11.5) * kPi / 12) - heat * 1.5)) + noise();
+    b.objects = temp_humidity(tenths_c, tenths_pct);
+    if (m % 60 == 30)
+      b.objects = cat({b.objects, mibeacon_object(0x100a, {static_cast<std::uint8_t>(h < 15 ? 88 : 87)})});
+    advert(s, mac, b);
+    s.advance_us(1000000);
+    advert(s, mac, b);  // the same frame again: a retransmission
+    s.advance_us(10 * 60 * 1000000LL - 1000000);
+    ++b.counter;
+  }
+}
+
 // ---- standard auth (docs/STANDARD_AUTH.md) ----
 
 const BdAddr kScooter = *BdAddr::parse("E8:5D:86:0A:1B:2C");
 const BdAddr kNightLight = *BdAddr::parse("F8:24:41:C5:98:8B");
 // The §7 V7/V8 keys: the register agrees token 0cf5615003810d89c233a12a, the login proves it.
-Bytes unhex(std::string_view h) { return *parse_hex(h); }
+Bytes unhex(std::string_view h) {
+  return *parse_hex(h);
+}
 StdRegister std_register_v7() {
   StdRegister r;
   r.app_private = unhex("6b243de1b1cfee581130b070c635c8957ac56f0c2c3d40b1af8732d6cd6ec183");
@@ -418,6 +554,9 @@ void std_login_mihome(Scenario& s) {
   std_open(s, kNightLight, h, true, true);
   std::optional<stdauth::SessionKeys> k;
   play(s, 0x0040, std_login(h, mi_home_style(), std_login_v8(kStdToken, kStdToken), &k));
+  // Right after its login Mi Home reads the firmware version, in clear (docs/STANDARD_AUTH.md §1).
+  const std::string version = "1.1.1_0035";
+  s.read(0x0040, h.version, std::vector<std::uint8_t>(version.begin(), version.end()));
   play(s, 0x0040, std_stdio(h, *k, stdauth::Sender::app, 0, unhex("0102030405")));
   play(s, 0x0040, std_stdio(h, *k, stdauth::Sender::device, 1, unhex("0102030405")));
   s.disconnect(0x0040);
@@ -481,63 +620,152 @@ void std_login_not_registered(Scenario& s) {
 
 const std::vector<NamedScenario>& scenarios() {
   static const std::vector<NamedScenario> list = {
-      {"gatt-tour", "two interleaved LE links: discovery, MTU, reads, writes, notify, indicate, fragments",
+      {"gatt-tour",
+       "two interleaved LE links: discovery, MTU, reads, writes, notify, indicate, fragments",
        gatt_tour,
        {Format::btsnoop_h4, Format::btsnoop_monitor, Format::pcap_phdr, Format::pcap_phdr_ns, Format::pcapng_phdr,
         Format::pcap_monitor, Format::btsnoop_h1, Format::pcap_nordic}},
-      {"register-kettle", "Mi Home binds a kettle (pid 275, not in the capture): discovery, register, DID, bond, reads",
+      {"register-kettle",
+       "Mi Home binds a kettle (pid 275, not in the capture): discovery, register, DID, bond, reads",
        register_kettle,
        {Format::btsnoop_h4, Format::pcapng_phdr, Format::btsnoop_monitor, Format::pcap_nordic, Format::pcap_ll_phdr}},
-      {"register-nodiscovery", "register without GATT discovery, 8-byte ACL buffers, product id read from 0x0002",
-       register_nodiscovery, {Format::btsnoop_h4, Format::pcap_phdr, Format::pcap_nordic}},
-      {"register-midconnection", "register-nodiscovery heard by a sniffer that joined after the CONNECT_IND",
-       register_midconnection, {Format::pcap_nordic}},
-      {"register-plain-end", "register whose final write is the plain constant 92 AB 54 FA", register_plain_end,
+      {"register-nodiscovery",
+       "register without GATT discovery, 8-byte ACL buffers, product id read from 0x0002",
+       register_nodiscovery,
+       {Format::btsnoop_h4, Format::pcap_phdr, Format::pcap_nordic}},
+      {"register-midconnection",
+       "register-nodiscovery heard by a sniffer that joined after the CONNECT_IND",
+       register_midconnection,
+       {Format::pcap_nordic}},
+      {"register-plain-end",
+       "register whose final write is the plain constant 92 AB 54 FA",
+       register_plain_end,
        {Format::btsnoop_h4}},
-      {"register-then-login", "register, reconnect, login: verified with no options", register_then_login,
+      {"register-then-login",
+       "register, reconnect, login: verified with no options",
+       register_then_login,
        {Format::btsnoop_h4, Format::pcap_nordic}},
-      {"register-then-wrong-login", "one link: a register, then a login with another token, no disconnection between",
-       register_then_wrong_login, {Format::btsnoop_h4}},
-      {"two-adapters-same-handle", "two controllers, two kettles, both on connection handle 0x0040 at once",
-       two_adapters_same_handle, {Format::btsnoop_monitor}},
-      {"login-kettle", "a login on its own (token 015ccba8800abdc12eb8ed82)", login_kettle,
-       {Format::btsnoop_h4, Format::pcap_phdr_ns, Format::pcap_nordic}, 86400},
-      {"login-other-token", "login with token 00112233445566778899aabb; the device holds another", login_other_token,
+      {"register-then-wrong-login",
+       "one link: a register, then a login with another token, no disconnection between",
+       register_then_wrong_login,
        {Format::btsnoop_h4}},
-      {"login-long-notification", "login with 12-byte challenge and confirmation notifications",
-       login_long_notification, {Format::btsnoop_h4}},
-      {"mistake-draft-register", "register start in the 2019 draft's byte order; the device never answers",
-       mistake_draft_register, {Format::btsnoop_h4}},
+      {"two-adapters-same-handle",
+       "two controllers, two kettles, both on connection handle 0x0040 at once",
+       two_adapters_same_handle,
+       {Format::btsnoop_monitor}},
+      {"login-kettle",
+       "a login on its own (token 015ccba8800abdc12eb8ed82)",
+       login_kettle,
+       {Format::btsnoop_h4, Format::pcap_phdr_ns, Format::pcap_nordic},
+       86400},
+      {"login-other-token",
+       "login with token 00112233445566778899aabb; the device holds another",
+       login_other_token,
+       {Format::btsnoop_h4}},
+      {"login-long-notification",
+       "login with 12-byte challenge and confirmation notifications",
+       login_long_notification,
+       {Format::btsnoop_h4}},
+      {"mistake-draft-register",
+       "register start in the 2019 draft's byte order; the device never answers",
+       mistake_draft_register,
+       {Format::btsnoop_h4}},
       {"mistake-draft-login", "login start in the 2019 draft's byte order", mistake_draft_login, {Format::btsnoop_h4}},
-      {"mistake-draft-login-key", "login with the draft's 4-byte session key", mistake_draft_login_key,
+      {"mistake-draft-login-key",
+       "login with the draft's 4-byte session key",
+       mistake_draft_login_key,
        {Format::btsnoop_h4}},
-      {"mistake-mac-order", "register by a client that mixed the MAC in printed order", mistake_mac_order,
+      {"mistake-mac-order",
+       "register by a client that mixed the MAC in printed order",
+       mistake_mac_order,
        {Format::btsnoop_h4}},
-      {"mistake-product-id", "register by a client that mixed product id 131 for a 275 kettle", mistake_product_id,
+      {"mistake-product-id",
+       "register by a client that mixed product id 131 for a 275 kettle",
+       mistake_product_id,
        {Format::btsnoop_h4}},
       {"register-cut", "the link drops right after T1", register_cut, {Format::btsnoop_h4}},
-      {"wifi-setup", "register of a Wi-Fi device: DID, bond result, Wi-Fi SSID and password", wifi_setup,
+      {"wifi-setup",
+       "register of a Wi-Fi device: DID, bond result, Wi-Fi SSID and password",
+       wifi_setup,
        {Format::btsnoop_h4}},
-      {"register-mibeacon", "adverts give MAC and product id to a register without a connection event; "
-                            "later v3 adverts decrypt with the beacon key it read",
-       register_mibeacon, {Format::btsnoop_h4}},
-      {"mibeacon-tour", "MiBeacon v2-v5, plain and encrypted, legacy and extended reports, malformed frames",
-       mibeacon_tour, {Format::btsnoop_h4, Format::pcapng_phdr, Format::pcap_nordic}},
-      {"std-register-thirdparty", "standard auth: a third-party client registers a scooter (ECDH, DMTU 18)",
-       std_register_thirdparty, {Format::btsnoop_h4}},
-      {"std-register-mihome", "standard auth: Mi Home registers a night light (0xA4, DMTU 242, singles)",
-       std_register_mihome, {Format::btsnoop_h4}},
-      {"std-login-mihome", "standard auth: Mi Home logs in to the night light, stdio blobs (token 0cf5615003810d89c233a12a)",
-       std_login_mihome, {Format::btsnoop_h4}, 3600},
-      {"std-scooter", "standard auth: a scooter login with zero frames and a resent fragment, then the encrypted "
-                      "UART (token 0cf5615003810d89c233a12a)",
-       std_scooter, {Format::btsnoop_h4, Format::pcapng_phdr, Format::pcap_ll_phdr}, 3600},
-      {"std-login-wrong-token", "standard auth: the app holds 00112233445566778899aabb and gives up",
-       std_login_wrong_token, {Format::btsnoop_h4}, 7200},
-      {"std-login-device-other-token", "standard auth: the app holds another token and goes on; the device answers 0x23",
-       std_login_device_other_token, {Format::btsnoop_h4}, 7200},
-      {"std-login-not-registered", "standard auth: a login on a device with no token (0xE0)", std_login_not_registered,
-       {Format::btsnoop_h4}, 7200},
+      {"register-mibeacon",
+       "adverts give MAC and product id to a register without a connection event; "
+       "later v3 adverts decrypt with the beacon key it read",
+       register_mibeacon,
+       {Format::btsnoop_h4}},
+      {"mibeacon-tour",
+       "MiBeacon v2-v5, plain and encrypted, legacy and extended reports, malformed frames",
+       mibeacon_tour,
+       {Format::btsnoop_h4, Format::pcapng_phdr, Format::pcap_nordic}},
+      {"mibeacon-objects",
+       "MiBeacon: every object id fe95 decodes, from the products that send them, "
+       "a trailing byte, objects shown raw",
+       mibeacon_objects,
+       {Format::btsnoop_h4}},
+      {"mibeacon-history",
+       "MiBeacon: a day of a LYWSDCGQ thermometer, every 10 minutes from midnight UTC",
+       mibeacon_history,
+       {Format::btsnoop_h4},
+       6400},
+      {"std-register-thirdparty",
+       "standard auth: a third-party client registers a scooter (ECDH, DMTU 18)",
+       std_register_thirdparty,
+       {Format::btsnoop_h4}},
+      {"std-register-mihome",
+       "standard auth: Mi Home registers a night light (0xA4, DMTU 242, singles)",
+       std_register_mihome,
+       {Format::btsnoop_h4}},
+      {"std-login-mihome",
+       "standard auth: Mi Home logs in to the night light, stdio blobs (token 0cf5615003810d89c233a12a)",
+       std_login_mihome,
+       {Format::btsnoop_h4},
+       3600},
+      {"std-scooter",
+       "standard auth: a scooter login with zero frames and a resent fragment, then the encrypted "
+       "UART (token 0cf5615003810d89c233a12a)",
+       std_scooter,
+       {Format::btsnoop_h4, Format::pcapng_phdr, Format::pcap_ll_phdr},
+       3600},
+      {"std-login-wrong-token",
+       "standard auth: the app holds 00112233445566778899aabb and gives up",
+       std_login_wrong_token,
+       {Format::btsnoop_h4},
+       7200},
+      {"std-login-device-other-token",
+       "standard auth: the app holds another token and goes on; the device answers 0x23",
+       std_login_device_other_token,
+       {Format::btsnoop_h4},
+       7200},
+      {"std-login-not-registered",
+       "standard auth: a login on a device with no token (0xE0)",
+       std_login_not_registered,
+       {Format::btsnoop_h4},
+       7200},
+      // The wearables (docs/MIWEAR.md), one per transport, with the §7 vectors (auth key
+      // 00112233445566778899aabbccddeeff, watch D0:62:2C:F2:D7:80).
+      {"wear-ble-v1",
+       "a band over FE95 BLE-V1: rxfer singles and chunks (one asked for again), AES-CCM, an activity "
+       "file and an upload",
+       wear_ble_v1,
+       {Format::btsnoop_h4},
+       10800},
+      {"wear-ble-v2",
+       "a band over FE95 BLE-V2: the SPPv2 stream in MTU-3 writes, a resent packet, AES-CTR, an activity "
+       "file and an upload",
+       wear_ble_v2,
+       {Format::btsnoop_h4},
+       10800},
+      {"wear-spp-v1",
+       "a watch over RFCOMM with SPP-V1 frames, AES-CCM, an activity file and an upload",
+       wear_spp_v1,
+       {Format::btsnoop_h4},
+       10800},
+      {"wear-spp-v2",
+       "a watch over RFCOMM: the SPP-V1 probe, then SPPv2 with credits, long packets and a resent one, "
+       "AES-CTR, an activity file and an upload",
+       wear_spp_v2,
+       {Format::btsnoop_h4},
+       10800},
   };
   return list;
 }

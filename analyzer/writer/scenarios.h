@@ -13,7 +13,7 @@ struct NamedScenario {
   const char* name;
   const char* description;
   void (*build)(Scenario&);
-  std::vector<Format> formats;  // the formats shipped in captures/ (the first is the main one)
+  std::vector<Format> formats;      // the formats shipped in captures/ (the first is the main one)
   std::int64_t start_offset_s = 0;  // after kScenarioEpochNs: orders captures of one story in time
 };
 

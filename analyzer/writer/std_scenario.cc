@@ -12,9 +12,13 @@ namespace {
 att::Uuid nus(std::uint8_t n) {
   return uuid128(std::string("6e40000") + static_cast<char>('0' + n) + "-b5a3-f393-e0a9-e50e24dcca9e");
 }
-att::Uuid stdio(const char* n) { return uuid128(std::string("0000") + n + "-0065-6c62-2e74-6f696d2e696d"); }
+att::Uuid stdio(const char* n) {
+  return uuid128(std::string("0000") + n + "-0065-6c62-2e74-6f696d2e696d");
+}
 
-Bytes le16(std::size_t v) { return {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8)}; }
+Bytes le16(std::size_t v) {
+  return {static_cast<std::uint8_t>(v), static_cast<std::uint8_t>(v >> 8)};
+}
 Bytes cat2(Bytes a, const Bytes& b) {
   a.insert(a.end(), b.begin(), b.end());
   return a;
@@ -26,7 +30,7 @@ Bytes of(const std::array<std::uint8_t, N>& a) {
 
 // One transfer on 0x0019 (§2.3, §2.4), sender and receiver both.
 class Transfer {
-public:
+ public:
   Transfer(const StdHandles& h, const StdStyle& st, StdPdus& out) : h_(h), st_(st), out_(out) {}
   void operator()(Sender from, std::uint8_t type, const Bytes& data) {
     const Sender to = from == Sender::app ? Sender::device : Sender::app;
@@ -52,7 +56,7 @@ public:
     put(to, {0x00, 0x00, 0x01, 0x00});  // success
   }
 
-private:
+ private:
   Bytes fragment(const Bytes& data, std::size_t i) const {
     const std::size_t at = (i - 1) * st_.dmtu, len = std::min<std::size_t>(st_.dmtu, data.size() - at);
     return cat2(le16(i), Bytes(data.begin() + static_cast<std::ptrdiff_t>(at),
@@ -65,7 +69,9 @@ private:
   bool lost_once_ = false;
 };
 
-Bytes opcode(const StdStyle& st, std::uint8_t op) { return st.mi_home ? Bytes{op} : Bytes{op, 0, 0, 0}; }
+Bytes opcode(const StdStyle& st, std::uint8_t op) {
+  return st.mi_home ? Bytes{op} : Bytes{op, 0, 0, 0};
+}
 
 void negotiate(const StdHandles& h, const StdStyle& st, StdPdus& out) {
   // §2.5: the app writes a4; the device asks, the app answers; the device sends a test package of
@@ -86,20 +92,26 @@ GattDb std_gatt(const StdHandles& h) {
   GattDb db = standard_services();
   auto decl = [](std::uint16_t value) { return static_cast<std::uint16_t>(value - 1); };
   // Properties: read 0x02, write without response 0x04, write 0x08, notify 0x10.
-  db.push_back(Service{0x000f, static_cast<std::uint16_t>(h.transfer + 1), uuid16(0xfe95),
+  db.push_back(Service{0x000f,
+                       static_cast<std::uint16_t>(h.transfer + 1),
+                       uuid16(0xfe95),
                        {{decl(h.version), uuid16(0x0004), 0x02, false},
                         {decl(h.control), uuid16(0x0010), 0x14, true},
                         {decl(h.transfer), uuid16(0x0019), 0x14, true}}});
-  db.push_back(Service{static_cast<std::uint16_t>(decl(h.nus_write) - 1), static_cast<std::uint16_t>(h.nus_notify + 1),
-                       nus(1), {{decl(h.nus_write), nus(2), 0x0c, false}, {decl(h.nus_notify), nus(3), 0x10, true}}});
-  db.push_back(Service{static_cast<std::uint16_t>(decl(h.stdio_write) - 1),
-                       static_cast<std::uint16_t>(h.stdio_notify + 1), stdio("0100"),
-                       {{decl(h.stdio_write), stdio("0101"), 0x04, false},
-                        {decl(h.stdio_notify), stdio("0102"), 0x10, true}}});
+  db.push_back(Service{static_cast<std::uint16_t>(decl(h.nus_write) - 1),
+                       static_cast<std::uint16_t>(h.nus_notify + 1),
+                       nus(1),
+                       {{decl(h.nus_write), nus(2), 0x0c, false}, {decl(h.nus_notify), nus(3), 0x10, true}}});
+  db.push_back(
+      Service{static_cast<std::uint16_t>(decl(h.stdio_write) - 1),
+              static_cast<std::uint16_t>(h.stdio_notify + 1),
+              stdio("0100"),
+              {{decl(h.stdio_write), stdio("0101"), 0x04, false}, {decl(h.stdio_notify), stdio("0102"), 0x10, true}}});
   return db;
 }
 
-StdPdus std_login(const StdHandles& h, const StdStyle& st, const StdLogin& l, std::optional<stdauth::SessionKeys>* keys) {
+StdPdus std_login(const StdHandles& h, const StdStyle& st, const StdLogin& l,
+                  std::optional<stdauth::SessionKeys>* keys) {
   StdPdus out;
   Transfer transfer(h, st, out);
   if (st.mi_home) negotiate(h, st, out);
@@ -124,13 +136,14 @@ StdPdus std_login(const StdHandles& h, const StdStyle& st, const StdLogin& l, st
   return out;
 }
 
-StdPdus std_register(const StdHandles& h, const StdStyle& st, const StdRegister& r, miauth::Token* token) {
+StdPdus std_register(const StdHandles& h, const StdStyle& st, const StdRegister& r, Token* token) {
   StdPdus out;
   Transfer transfer(h, st, out);
   if (st.mi_home) negotiate(h, st, out);
   out.push_back({Sender::app, h.control, opcode(st, 0xa2)});
   transfer(Sender::device, 0x00, r.device_info);
-  out.push_back({Sender::app, h.control,
+  out.push_back({Sender::app,
+                 h.control,
                  {0x15, st.mi_home && r.device_info.size() >= 4 ? r.device_info[2] : std::uint8_t{0},
                   st.mi_home && r.device_info.size() >= 4 ? r.device_info[3] : std::uint8_t{0}, 0x00}});
   auto app_pub = *stdauth::p256_public(r.app_private);

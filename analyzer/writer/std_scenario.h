@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Standard-auth exchanges for synthetic captures (docs/STANDARD_AUTH.md §2-§6): a device and an app,
+// Standard-auth exchanges for synthetic captures (docs/STANDARD_AUTH.md §2-§5): a device and an app,
 // each computing its side with the core's crypto (checked against the §7 vectors), in the styles
 // of third-party clients (commands and fragments, DMTU 18) and of Mi Home (0xA4 negotiation,
 // single frames, DMTU 242), with switches for the failures fe95 names.
@@ -35,14 +35,14 @@ struct StdHandles {
 GattDb std_gatt(const StdHandles& h = {});
 
 struct StdStyle {
-  bool mi_home = false;         // a4 negotiation, 1-byte opcodes, singles for the device's messages
-  std::uint8_t dmtu = 18;       // mi_home negotiates this (242 on the MJYD2S)
-  bool lose_fragment = false;   // the receiver of the first multi-fragment message asks for fragment 2 again
+  bool mi_home = false;        // a4 negotiation, 1-byte opcodes, singles for the device's messages
+  std::uint8_t dmtu = 18;      // mi_home negotiates this (242 on the MJYD2S)
+  bool lose_fragment = false;  // the receiver of the first multi-fragment message asks for fragment 2 again
 };
 
 struct StdLogin {
-  miauth::Token app_token{};
-  std::optional<miauth::Token> device_token;  // nullopt: the device is not registered (0xE0)
+  Token app_token{};
+  std::optional<Token> device_token;  // nullopt: the device is not registered (0xE0)
   stdauth::Random16 app_random{}, dev_random{};
   bool app_checks_device = true;  // abort when the device's confirmation is wrong (Mi Home, miauth)
 };
@@ -58,7 +58,7 @@ struct StdRegister {
   bool corrupt_app_key = false;       // the app's public key off the curve
 };
 // The register; `token` receives the token both sides derive.
-StdPdus std_register(const StdHandles& h, const StdStyle& st, const StdRegister& r, miauth::Token* token = nullptr);
+StdPdus std_register(const StdHandles& h, const StdStyle& st, const StdRegister& r, Token* token = nullptr);
 
 // Session messages after a login (§6): a scooter command as a 55 AB frame in 20-byte pieces on
 // the NUS, and a mi_session blob on stdio.
