@@ -47,7 +47,6 @@ void want_field(const char* name, int& id, GArray* wanted) {
     g_array_append_val(wanted, h->id);
 }
 
-
 proto_item* add_str(proto_tree* t, int hf, const std::string& v) {
   proto_item* it = proto_tree_add_string(t, hf, nullptr, 0, 0, v.c_str());
   proto_item_set_generated(it);

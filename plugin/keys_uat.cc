@@ -15,6 +15,7 @@ struct KeyRecord {
   char* token;
   char* beacon_key;
   char* bind_key;
+  char* auth_key;  // a wearable's (docs/MIWEAR.md §3)
 };
 KeyRecord* key_records = nullptr;
 guint n_key_records = 0;
@@ -25,6 +26,7 @@ UAT_CSTRING_CB_DEF(keys, product_id, KeyRecord)
 UAT_CSTRING_CB_DEF(keys, token, KeyRecord)
 UAT_CSTRING_CB_DEF(keys, beacon_key, KeyRecord)
 UAT_CSTRING_CB_DEF(keys, bind_key, KeyRecord)
+UAT_CSTRING_CB_DEF(keys, auth_key, KeyRecord)
 
 void* key_copy(void* dst, const void* src, size_t) {
   auto* d = static_cast<KeyRecord*>(dst);
@@ -34,6 +36,7 @@ void* key_copy(void* dst, const void* src, size_t) {
   d->token = g_strdup(s->token);
   d->beacon_key = g_strdup(s->beacon_key);
   d->bind_key = g_strdup(s->bind_key);
+  d->auth_key = g_strdup(s->auth_key);
   return dst;
 }
 
@@ -44,11 +47,13 @@ void key_free(void* r) {
   g_free(k->token);
   g_free(k->beacon_key);
   g_free(k->bind_key);
+  g_free(k->auth_key);
 }
 
 std::string key_line(const KeyRecord& k) {
   auto q = [](const char* s) { return std::string("\"") + (s ? s : "") + "\""; };
-  return q(k.mac) + "," + q(k.product_id) + "," + q(k.token) + "," + q(k.beacon_key) + "," + q(k.bind_key);
+  return q(k.mac) + "," + q(k.product_id) + "," + q(k.token) + "," + q(k.beacon_key) + "," + q(k.bind_key) + "," +
+         q(k.auth_key);
 }
 
 UatUpdateResult key_update(void* r, char** err) {
@@ -65,20 +70,7 @@ UatUpdateResult key_update(void* r, char** err) {
   }
 }
 
-KeyStore* store = nullptr;
-
 }  // namespace
-
-KeyStore& keys() {
-  if (!store) reset_keys();
-  return *store;
-}
-
-void reset_keys() {
-  delete store;
-  store = new KeyStore;
-  load_configured_keys(*store);
-}
 
 void load_configured_keys(KeyStore& k) {
   for (guint i = 0; i < n_key_records; ++i) {
@@ -97,14 +89,15 @@ void register_keys(module_t* mod) {
       UAT_FLD_CSTRING(keys, token, "Token", "24 hex digits"),
       UAT_FLD_CSTRING(keys, beacon_key, "Beacon key", "24 hex digits (legacy MiBeacon)"),
       UAT_FLD_CSTRING(keys, bind_key, "Bind key", "32 hex digits (MiBeacon v4/v5)"),
+      UAT_FLD_CSTRING(keys, auth_key, "Auth key", "32 hex digits (a Xiaomi wearable's, from Mi Fitness)"),
       UAT_END_FIELDS};
   uat_t* uat = uat_new("MiAuth keys", sizeof(KeyRecord), "miauth_keys", TRUE, &key_records, &n_key_records,
                        UAT_AFFECTS_DISSECTION, nullptr, key_copy, key_update, key_free, nullptr, nullptr, key_fields);
   prefs_register_string_preference(mod, "token", "Token", "A known 12-byte token (24 hex digits) tried on every login",
                                    &pref_token);
-  prefs_register_uat_preference(mod, "keys", "Keys",
-                                "Devices: mac, product_id, token, beacon_key, bind_key (the fe95 --keys file format)",
-                                uat);
+  prefs_register_uat_preference(
+      mod, "keys", "Keys",
+      "Devices: mac, product_id, token, beacon_key, bind_key, auth_key (the fe95 --keys file format)", uat);
 }
 
 }  // namespace fe95::plugin

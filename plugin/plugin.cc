@@ -23,7 +23,9 @@ const char plugin_version[] = "0.1.0";
 const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
 const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 #if FE95_WIRESHARK_AT_LEAST(4, 2)
-uint32_t plugin_describe(void) { return WS_PLUGIN_DESC_DISSECTOR; }
+uint32_t plugin_describe(void) {
+  return WS_PLUGIN_DESC_DISSECTOR;
+}
 #endif
 
 namespace {
@@ -31,11 +33,12 @@ namespace {
 void register_protocols() {
   fe95::plugin::register_miauth();
   fe95::plugin::register_mibeacon();
+  fe95::plugin::register_miwear();
 }
 
 void handoff() {
   fe95::plugin::handoff_miauth();
-  fe95::plugin::handoff_mibeacon();
+  fe95::plugin::handoff_miwear();
 }
 
 }  // namespace

@@ -1,21 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The Wireshark plugin's parts, shared between its files (not exported):
-//   plugin.cc          the four exported symbols and registration
+//   plugin.cc          the exported symbols and registration
 //   fields.cc          reading other dissectors' fields; adding generated items
 //   keys_uat.cc        the key table (UAT, same format as fe95 --keys) and the token preference
-//   btatt_input.cc     btatt's and bthci's fields -> the tracker's narrow miauth::Input, per link
-//   packet-miauth.cc   the MiAuth postdissector: hf/ett/ei, the per-frame store, tree and columns
-//   packet-mibeacon.cc the MiBeacon postdissector
-// The core (fe95core) does the protocol; this is the front end. No C++ exception crosses into
-// Wireshark: every entry point catches, and Wireshark calls that may longjmp run on copies.
+//   capture.h/.cc      the open capture: the core's Analysis, the keys, the per-frame store
+//   input.cc           Wireshark's fields and bytes -> the Analysis' narrow input, per link
+//   packet-miauth.cc   the MiAuth protocol: hf/ett/ei, the postdissector, the MiAuth tree
+//   packet-mibeacon.cc the MiBeacon protocol: hf/ett/ei, the MiBeacon tree
+//   packet-miwear.cc   the wearables' protocol (miwear): hf/ett/ei, its tree, the protobuf subtree
+// The core (fe95core) does the protocol; this is the front end: it reads what Wireshark dissected,
+// stores what each frame learned, and draws trees. No C++ exception crosses into Wireshark: every
+// entry point catches, and Wireshark calls that may longjmp run on copies.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
-#include <vector>
-
 #include <type_traits>
+#include <vector>
 
 // Wireshark's headers. 4.0's lack C++ guards in places, so they are wrapped in extern "C"; from
 // 4.2 on they are C++-aware and include C++ standard headers themselves (<limits> through
@@ -36,7 +38,7 @@ extern "C" {
 }
 #endif
 
-#include "fe95/keys.h"
+#include "fe95/keys/keys.h"
 
 namespace fe95::plugin {
 
@@ -59,11 +61,6 @@ void register_keys(module_t* mod);
 // Everything configured, loaded into a fresh store (at each capture's start).
 void load_configured_keys(KeyStore& keys);
 
-// The one key store of a capture, shared by MiAuth and MiBeacon (an advert's product id serves a
-// register; a register's beacon key serves the adverts). Reset at each capture's start.
-KeyStore& keys();
-void reset_keys();
-
 // ---- reading other dissectors' fields (the tree is primed by set_postdissector_wanted_hfids) ----
 std::vector<field_info*> fields(proto_tree* tree, int hf);
 bool uint_field(proto_tree* tree, int hf, std::uint32_t& out);
@@ -82,7 +79,14 @@ proto_item* add_bytes(proto_tree* t, int hf, const Bytes& v);
 void register_miauth();
 void handoff_miauth();
 void register_mibeacon();
-void handoff_mibeacon();
+void register_miwear();
+void handoff_miwear();
 extern int proto_miauth;
+struct FrameData;
+// The wearables' items of a frame (called by the postdissector, packet-miauth.cc; packet-miwear.cc).
+void show_miwear(const FrameData& fd, tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree);
+struct BeaconView;
+// The MiBeacon items of a frame (called by the postdissector, packet-miauth.cc).
+void show_mibeacon(const std::vector<BeaconView>& beacons, tvbuff_t* frame_tvb, packet_info* pinfo, proto_tree* tree);
 
 }  // namespace fe95::plugin
