@@ -4,20 +4,20 @@
 // it measures and prints; README.md records the figures.
 //
 //   fe95-bench [--size MiB]... [--mix NAME]... [--dir DIR] [--tshark-size MiB] [--repeat N]
-//              [--fe95 BIN] [--baseline BIN]
-#include <CLI/CLI.hpp>
-
-#include <algorithm>
-#include <chrono>
-#include <cstdio>
+//              [--fe95 BIN] [--baseline BIN] [--small FILE] [--startup-runs N] [--startup-only]
 #include <fcntl.h>
-#include <filesystem>
-#include <string>
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
 #include <vector>
 
 #include "fe95/bytes.h"
@@ -30,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Run {
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system, the kernel's account of the child
   long max_rss_kib = 0;
   int status = 0;
 };
@@ -54,6 +55,8 @@ Run spawn(const std::vector<std::string>& argv) {
   wait4(pid, &status, 0, &ru);
   r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   r.max_rss_kib = ru.ru_maxrss;
+  r.cpu_seconds = static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+                  static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   r.status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
 }
@@ -145,6 +148,32 @@ Measured fe95_run(const std::string& fe95, const std::string& file, int repeat, 
   return {file_mb(file) / median(t), rss / 1024};
 }
 
+// Start-up (README "Start-up"): whole processes, the commands taking turns (so a drift of the
+// machine's speed hits them alike), the median CPU time (user + system) of each over `runs`:
+// `true` (the cost of any process), `fe95 --version`, `fe95 analyze` of a small capture, and the
+// baseline's two when given.
+void startup(const std::string& fe95, const std::string& baseline, const std::string& small, int runs) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> cmds{
+      {"true", {"true"}}, {"fe95 --version", {fe95, "--version"}}, {"fe95 analyze SMALL", {fe95, "analyze", small}}};
+  if (!baseline.empty()) {
+    cmds.push_back({"baseline --version", {baseline, "--version"}});
+    cmds.push_back({"baseline analyze SMALL", {baseline, "analyze", small}});
+  }
+  std::vector<std::vector<double>> cpu(cmds.size()), wall(cmds.size());
+  for (int i = 0; i < runs; ++i)
+    for (std::size_t c = 0; c < cmds.size(); ++c) {
+      const Run r = spawn(cmds[c].second);
+      cpu[c].push_back(r.cpu_seconds);
+      wall[c].push_back(r.seconds);
+    }
+  std::printf("\nstart-up: SMALL = %s; median of %d runs each, in turns\n", small.c_str(), runs);
+  std::printf("%-24s %8s %8s %12s\n", "command", "cpu ms", "wall ms", "cpu - true");
+  const double floor = median(cpu[0]);
+  for (std::size_t c = 0; c < cmds.size(); ++c)
+    std::printf("%-24s %8.2f %8.2f %12.2f\n", cmds[c].first.c_str(), median(cpu[c]) * 1e3, median(wall[c]) * 1e3,
+                (median(cpu[c]) - floor) * 1e3);
+  std::fflush(stdout);
+}
 
 }  // namespace
 
@@ -162,8 +191,16 @@ int main(int argc, char** argv) {
   app.add_option("--repeat", repeat, "Runs per measurement (the median is reported)");
   app.add_option("--fe95", fe95, "The fe95 binary");
   app.add_option("--baseline", baseline, "Another fe95 binary (an older build) measured in the same run");
+  std::string small = FE95_SMALL_CAPTURE;
+  int startup_runs = 50;
+  bool startup_only = false;
+  app.add_option("--small", small, "The small capture of the start-up figures");
+  app.add_option("--startup-runs", startup_runs, "Runs of each start-up command (0: skip)");
+  app.add_flag("--startup-only", startup_only, "Only the start-up figures");
   CLI11_PARSE(app, argc, argv);
   std::filesystem::create_directories(dir);
+  if (startup_runs > 0) startup(fe95, baseline, small, startup_runs);
+  if (startup_only) return 0;
 
   // The mixes (README "Performance"). Sizes and sessions per byte are what the generator writes.
   auto options_of = [](const std::string& mix, std::uint64_t mib) {
@@ -194,8 +231,9 @@ int main(int argc, char** argv) {
     return file_mb(f) / median(w);
   };
 
-  std::printf("fe95-bench: median of %d runs, page cache warm, %ld cores; ratios against the bare walk of the same file\n",
-              repeat, sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf(
+      "fe95-bench: median of %d runs, page cache warm, %ld cores; ratios against the bare walk of the same file\n",
+      repeat, sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("%-12s %6s %10s %8s %9s | %-8s %8s %6s %8s | %8s %6s %8s | %9s\n", "mix", "MiB", "records", "sessions",
               "walk MB/s", "binary", "json MB/s", "ratio", "json RSS", "text MB/s", "ratio", "text RSS", "text/json");
   for (const auto mib : sizes) {
@@ -228,8 +266,10 @@ int main(int argc, char** argv) {
                        .seconds);
     const double tshark_mbps = file_mb(f_slice) / median(ts);
     const Measured m = fe95_run(fe95, f_slice, repeat, true);
-    std::printf("\nstress mix, %llu MiB slice: fe95 analyze --json %.0f MB/s, tshark ATT fields %.1f MB/s: fe95 / tshark %.0fx\n",
-                static_cast<unsigned long long>(tshark_mib), m.mbps, tshark_mbps, m.mbps / tshark_mbps);
+    std::printf(
+        "\nstress mix, %llu MiB slice: fe95 analyze --json %.0f MB/s, tshark ATT fields %.1f MB/s: fe95 / tshark "
+        "%.0fx\n",
+        static_cast<unsigned long long>(tshark_mib), m.mbps, tshark_mbps, m.mbps / tshark_mbps);
   }
   return 0;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "generate.h"
 
-#include <random>
 #include <sys/stat.h>
+
+#include <random>
 
 #include "miauth_scenario.h"
 #include "mibeacon_frames.h"
@@ -16,7 +17,7 @@ namespace {
 
 // Counts what goes into the file.
 class CountingWriter final : public Writer {
-public:
+ public:
   explicit CountingWriter(std::unique_ptr<Writer> w) : w_(std::move(w)) {}
   void write(const Packet& p) override {
     ++records;
@@ -26,7 +27,7 @@ public:
   bool close() override { return w_->close(); }
   std::uint64_t records = 0, bytes = 16;
 
-private:
+ private:
   std::unique_ptr<Writer> w_;
 };
 
@@ -96,8 +97,10 @@ GenerateResult generate(const std::string& path, const GenerateOptions& o) {
     }
     const int app = static_cast<int>(o.app_min + (o.app_span ? rng() % o.app_span : 0));
     for (int k = 0; k < app; ++k) {
-      if (k % 3 == 0) s.write_cmd(handle, 0x0030, app_value);
-      else s.notify(handle, 0x0032, app_value);
+      if (k % 3 == 0)
+        s.write_cmd(handle, 0x0030, app_value);
+      else
+        s.notify(handle, 0x0032, app_value);
     }
     s.disconnect(handle);
     for (unsigned e = 0; e < o.extra_links; ++e) {

@@ -8,9 +8,9 @@
 namespace fe95::bench {
 
 struct GenerateOptions {
-  std::uint64_t bytes = 1ull << 30;  // stop once the file is at least this large
-  unsigned devices = 200;            // distinct device addresses
-  unsigned handles = 3000;           // connection handles, reused over time
+  std::uint64_t bytes = 1ull << 30;       // stop once the file is at least this large
+  unsigned devices = 200;                 // distinct device addresses
+  unsigned handles = 3000;                // connection handles, reused over time
   unsigned app_min = 60, app_span = 120;  // application PDUs on the FE95 link: min + [0, span)
   // Plain links (no FE95 session) per FE95 link, each with extra_app application PDUs: raises
   // the number of connections without changing sessions or adverts per byte.

@@ -2,7 +2,7 @@
 // Google Benchmark micro-benchmarks: RC4 per message, the product-id search, ATT parsing per PDU.
 #include <benchmark/benchmark.h>
 
-#include "fe95/att.h"
+#include "fe95/att/att.h"
 #include "fe95/miauth/crypto.h"
 
 namespace {

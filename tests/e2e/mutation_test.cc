@@ -6,15 +6,15 @@
 // One test per capture, so that each stays far inside its ctest timeout and the two CI cores share
 // the work.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <csignal>
 #include <iterator>
 #include <map>
 #include <random>
-#include <sys/stat.h>
 
-#include "fe95/capture.h"
+#include "fe95/capture/capture.h"
 #include "support.h"
 
 namespace fe95::test {
@@ -26,7 +26,7 @@ namespace {
 // cuts, 8 flip sets, 3 length-field records. What it leaves out -- the other boundaries, flips
 // and length fields -- runs in the normal build of the same CI.
 struct Budget {
-  std::size_t cuts;        // record boundaries cut at (and a few bytes after)
+  std::size_t cuts;  // record boundaries cut at (and a few bytes after)
   int random_cuts, flips, length_fields;
 };
 constexpr std::size_t kAll = SIZE_MAX;
@@ -42,11 +42,18 @@ struct Tally {
   int signals = 0, runs = 0, bad_json = 0, hangs = 0;
 };
 
-// Offsets of each record header, read with fe95's own reader.
+// Offsets of each record header, read with fe95's own reader; of a zip, where each member's
+// local and central header starts (its "records": a cut there ends the zip between members).
 std::vector<std::uint64_t> record_offsets(const std::string& path) {
   std::vector<std::uint64_t> out;
   auto o = open_capture(path);
-  if (!o.reader) return out;
+  if (!o.reader) {
+    const std::string bytes = read_file(path);
+    for (const char* sig : {"PK\x03\x04", "PK\x01\x02"})
+      for (std::size_t at = 0; (at = bytes.find(sig, at, 4)) != std::string::npos; at += 4) out.push_back(at);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
   Record r;
   while (o.reader->next(r) == ReadStatus::ok) out.push_back(r.offset);
   return out;
@@ -57,8 +64,10 @@ void check(const std::string& bytes, const std::string& dir, Tally& t) {
   write_file(path, bytes);
   auto r = run({FE95_BINARY, "analyze", "--json", "-q", path}, kHangGuardS);
   ++t.runs;
-  if (r.signal == SIGKILL && r.seconds >= kHangGuardS) ++t.hangs;
-  else if (r.signal) ++t.signals;
+  if (r.signal == SIGKILL && r.seconds >= kHangGuardS)
+    ++t.hangs;
+  else if (r.signal)
+    ++t.signals;
   ++t.by_exit[r.exit_code];
   if (r.exit_code != 0 && r.err.find("fe95: ") == std::string::npos) ++t.by_exit[-100];  // no message
   try {
@@ -101,7 +110,8 @@ void mutate(const std::string& capture, const Budget& b, Tally& t) {
       const std::size_t at = offsets[rng() % offsets.size()];
       for (const char fill : {'\0', '\xff'}) {
         std::string m = orig;
-        for (int k = 0; k < 8 && at + static_cast<std::size_t>(k) < m.size(); ++k) m[at + static_cast<std::size_t>(k)] = fill;
+        for (int k = 0; k < 8 && at + static_cast<std::size_t>(k) < m.size(); ++k)
+          m[at + static_cast<std::size_t>(k)] = fill;
         check(m, dir, t);
       }
     }
@@ -133,10 +143,18 @@ TEST_P(Mutation, CleanExitOnEveryDamage) {
 
 INSTANTIATE_TEST_SUITE_P(Shipped, Mutation, ::testing::ValuesIn(shipped_hci()), capture_param);
 INSTANTIATE_TEST_SUITE_P(Public, Mutation, ::testing::ValuesIn(public_hci()), capture_param);
+// The phone forms (captures/phone/): PacketLogger, BTSNOOZ texts, compressed logs, the bugreport
+// zip, damaged the same way (a zip or compressed file has no record boundaries of its own: its
+// cuts fall at the decompressed records' offsets, which are as good as random there).
+INSTANTIATE_TEST_SUITE_P(Phone, Mutation, ::testing::ValuesIn(shipped_phone()), capture_param);
 
 TEST(MutationInputs, EveryShippedCaptureIsMutated) {
   // captures/ holds 28 HCI captures; a reader that stopped recognising them would empty the set.
   EXPECT_GE(shipped_hci().size(), 28u);
+}
+
+TEST(MutationInputs, EveryPhoneFormIsMutated) {
+  EXPECT_EQ(shipped_phone().size(), 10u);
 }
 
 TEST(MutationInputs, PublicCapturesPresentOrSkipped) {

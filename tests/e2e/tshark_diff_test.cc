@@ -21,6 +21,8 @@
 namespace fe95::test {
 namespace {
 
+using nlohmann::json;
+
 struct Row {
   std::string conn, opcode, handles, value;
   bool operator==(const Row&) const = default;
@@ -37,7 +39,7 @@ std::string hex(unsigned v, int width) {
 
 // An over-the-air capture is keyed by access address (Wireshark passes connection handle 0 for
 // every LL link); an HCI capture by connection handle. PPI files with DLT 147 need Wireshark's
-// DLT_USER table to reach btle (../shared/docs/LL_CAPTURES.md §1.4); fe95 reads them natively.
+// DLT_USER table to reach btle (docs/LL_CAPTURES.md §1.4); fe95 reads them natively.
 std::map<std::uint64_t, std::vector<Row>> tshark_rows(const std::string& file, bool ll = false) {
   std::vector<std::string> argv{"tshark", "-r", file};
   if (ll) argv.insert(argv.end(), {"-o", "uat:user_dlts:\"User 0 (DLT=147)\",\"btle\",\"0\",\"\",\"0\",\"\""});
@@ -48,7 +50,8 @@ std::map<std::uint64_t, std::vector<Row>> tshark_rows(const std::string& file, b
   EXPECT_EQ(r.exit_code, 0) << r.err;
   std::map<std::uint64_t, std::vector<Row>> rows;
   for (const auto& f : tsv(r.out, 5)) {
-    Row row{f[1].empty() ? "" : hex(static_cast<unsigned>(std::stoul(f[1], nullptr, 16)), ll ? 8 : 4), f[2], f[3], f[4]};
+    Row row{f[1].empty() ? "" : hex(static_cast<unsigned>(std::stoul(f[1], nullptr, 16)), ll ? 8 : 4), f[2], f[3],
+            f[4]};
     rows[std::stoull(f[0])].push_back(row);
   }
   return rows;
@@ -57,21 +60,21 @@ std::map<std::uint64_t, std::vector<Row>> tshark_rows(const std::string& file, b
 // Characteristics and descriptors whose values Wireshark 4.0's btatt shows as typed fields
 // (checked with tshark -V on the captures where they occur).
 const std::set<std::string> kTypedByWireshark = {
-    "2902",  // Client Characteristic Configuration
-    "2a00",  // Device Name
-    "2a01",  // Appearance
-    "2a04",  // Peripheral Preferred Connection Parameters
-    "2a05",  // Service Changed
-    "2a19",  // Battery Level
-    "2a26",  // Firmware Revision String
-    "2a50",  // PnP ID
-    "2aa6",  // Central Address Resolution
-    "2907",  // External Report Reference (HID)
-    "2908",  // Report Reference (HID)
-    "2a22",  // Boot Keyboard Input Report
-    "2a32",  // Boot Keyboard Output Report
-    "2a4a",  // HID Information
-    "2a4e",  // Protocol Mode
+    "2902",                                  // Client Characteristic Configuration
+    "2a00",                                  // Device Name
+    "2a01",                                  // Appearance
+    "2a04",                                  // Peripheral Preferred Connection Parameters
+    "2a05",                                  // Service Changed
+    "2a19",                                  // Battery Level
+    "2a26",                                  // Firmware Revision String
+    "2a50",                                  // PnP ID
+    "2aa6",                                  // Central Address Resolution
+    "2907",                                  // External Report Reference (HID)
+    "2908",                                  // Report Reference (HID)
+    "2a22",                                  // Boot Keyboard Input Report
+    "2a32",                                  // Boot Keyboard Output Report
+    "2a4a",                                  // HID Information
+    "2a4e",                                  // Protocol Mode
     "6e400002-b5a3-f393-e0a9-e50e24dcca9e",  // Nordic UART RX
     "6e400003-b5a3-f393-e0a9-e50e24dcca9e",  // Nordic UART TX
 };
@@ -96,15 +99,19 @@ std::map<std::uint64_t, std::vector<Fe95Row>> fe95_rows(const std::string& file)
       fr.row.conn = hex(j["conn"].get<unsigned>(), 4);
     fr.row.opcode = hex(j["opcode"].get<unsigned>(), 2);
     std::vector<unsigned> hs;
-    if (j.contains("handles")) hs = j["handles"].get<std::vector<unsigned>>();
-    else if (j.contains("handle")) hs.push_back(j["handle"].get<unsigned>());
+    if (j.contains("handles"))
+      hs = j["handles"].get<std::vector<unsigned>>();
+    else if (j.contains("handle"))
+      hs.push_back(j["handle"].get<unsigned>());
     for (std::size_t i = 0; i < hs.size(); ++i) fr.row.handles += (i ? "," : "") + hex(hs[i], 4);
     if (j.contains("value")) fr.row.value = j["value"];
     if (j.contains("values"))
       for (std::size_t i = 0; i < j["values"].size(); ++i)
         fr.row.value += (i ? "," : "") + j["values"][i].get<std::string>();
-    if (j.contains("uuid")) fr.uuid = j["uuid"];
-    else if (j.contains("attribute_type") && j["opcode"] == 0x09) fr.uuid = j["attribute_type"];  // Read By Type
+    if (j.contains("uuid"))
+      fr.uuid = j["uuid"];
+    else if (j.contains("attribute_type") && j["opcode"] == 0x09)
+      fr.uuid = j["attribute_type"];  // Read By Type
     fr.typed = kTypedByWireshark.count(fr.uuid) > 0;
     const unsigned op = j["opcode"];
     const bool sent = j["dir"] == "sent";
@@ -166,7 +173,9 @@ Counts compare(const std::string& file, bool ll = false, std::set<std::uint64_t>
         const auto handle_at = [&](std::size_t at) {
           return v.size() >= at * 2 + 4 ? "0x" + v.substr(at * 2 + 2, 2) + v.substr(at * 2, 2) : std::string();
         };
-        const std::string extra = b[0].row.opcode == "0x09" ? handle_at(0) : b[0].row.opcode == "0x0b" ? handle_at(1) : "";
+        const std::string extra = b[0].row.opcode == "0x09"   ? handle_at(0)
+                                  : b[0].row.opcode == "0x0b" ? handle_at(1)
+                                                              : "";
         Row declared = without_value;
         declared.handles += "," + extra;
         if (!extra.empty() && a[0] == declared) {
@@ -228,6 +237,14 @@ const std::map<std::string, Expected>& expected_exemptions() {
       {"std-login-wrong-token.btsnoop", {3, 0}},
       {"std-register-mihome.btsnoop", {3, 0}},
       {"std-register-thirdparty.btsnoop", {3, 0}},
+      // captures/phone/: the kettle's register and login as PacketLogger and compressed files
+      {"phone/register-kettle.pklg", {1, 0}},
+      {"phone/register-kettle-le.pklg", {1, 0}},
+      {"phone/register-kettle.btsnoop.gz", {1, 0}},
+      {"phone/login-kettle.btsnoop.zst", {1, 0}},
+      {"phone/register-kettle-pcapng.pcapng.lz4", {1, 0}},
+      {"wear-ble-v1.btsnoop", {4, 0}},  // the CCCD writes enabling the watch's notifications
+      {"wear-ble-v2.btsnoop", {1, 0}},  // the same, once
       // ../shared/captures/public (SOURCES.md)
       {"blefun-multiconn/btsnoop_hci.log", {16, 0}},
       {"ix7trackerpro-mibeacon/btsnoop_hci.log", {973, 0}},
@@ -282,6 +299,14 @@ Expected expected_for(const std::string& path) {
   return e;
 }
 
+// The HCI captures with no ATT PDU, in tshark's view and fe95's: MiBeacon adverts only, and one
+// public btmon capture with no LE traffic (by file name, as expected_exemptions()).
+constexpr const char* kWithoutAtt[] = {"mibeacon-history.btsnoop", "mibeacon-objects.btsnoop", "mibeacon-tour.btsnoop",
+                                       "mibeacon-tour-pcapng.pcapng", "batteread-btmon-2001/capture.btsnoop",
+                                       // the wearables over RFCOMM (BR/EDR): their agreement with tshark is
+                                       // WearRfcommAgreement's, frame by frame
+                                       "wear-spp-v1.btsnoop", "wear-spp-v2.btsnoop"};
+
 class TsharkDiff : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TsharkDiff, AttViewEqualsTshark) {
@@ -291,8 +316,17 @@ TEST_P(TsharkDiff, AttViewEqualsTshark) {
   for (const auto& [u, n] : c.typed_by_uuid) by_uuid += " " + u + ":" + std::to_string(n);
   std::printf("[ tshark   ] %s: %zu ATT PDUs (tshark %zu), typed-value %zu (%s ), local-server %zu, differ %zu\n",
               GetParam().c_str(), c.fe95, c.tshark, c.typed, by_uuid.c_str(), c.local, c.differ);
-  // Nothing on either side: nothing was compared (sniffer formats, captures without ATT).
-  if (c.fe95 == 0 && c.tshark == 0) GTEST_SKIP() << "no ATT PDU on either side: nothing to compare";
+  // Nothing on either side: nothing was compared. Only the captures listed as holding no ATT
+  // (adverts only, or BR/EDR only) may do that, and each of them must.
+  bool listed = false;
+  for (const char* n : kWithoutAtt) listed |= names(GetParam(), n);
+  if (c.fe95 == 0 && c.tshark == 0) {
+    if (!listed)
+      ADD_FAILURE() << "no ATT PDU on either side: nothing was compared (a capture without ATT belongs in "
+                       "kWithoutAtt)";
+    GTEST_SKIP() << "no ATT PDU on either side: nothing to compare";
+  }
+  EXPECT_FALSE(listed) << "listed in kWithoutAtt, but holds ATT PDUs";
   EXPECT_EQ(c.differ, 0u);
   EXPECT_EQ(c.fe95, c.tshark);
   const Expected e = expected_for(GetParam());
@@ -305,7 +339,49 @@ INSTANTIATE_TEST_SUITE_P(Shipped, TsharkDiff, ::testing::ValuesIn(shipped_hci())
 INSTANTIATE_TEST_SUITE_P(Public, TsharkDiff, ::testing::ValuesIn(public_hci()), capture_param);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TsharkDiff);
 
-// Over-the-air captures (../shared/docs/LL_CAPTURES.md §2-§3): fe95's ATT view, keyed by access
+// The phone forms tshark reads itself (docs/PHONE_LOGS.md §2, §3): PacketLogger in both byte
+// orders, and gzip, zstd and lz4 compressed captures (Wireshark's file_wrappers.c; it has no xz).
+// The BTSNOOZ texts and the zip are fe95's alone; the cut logs are compared in PhoneCut below.
+std::vector<std::string> phone_tshark_reads() {
+  std::vector<std::string> out;
+  for (const auto& f : shipped_phone())
+    if (f.ends_with(".pklg") || f.ends_with(".gz") || f.ends_with(".zst") || f.ends_with(".lz4")) out.push_back(f);
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(Phone, TsharkDiff, ::testing::ValuesIn(phone_tshark_reads()), capture_param);
+
+TEST(TsharkDiffInputs, PhoneFormsPresent) {
+  EXPECT_EQ(phone_tshark_reads().size(), 5u);
+}
+
+// A cut log (the filtered one): the ATT PDUs whose records were cut (captured length below the
+// original) are the same frames for tshark and for fe95's count of them (the JSON `file` record's
+// cut.att_pdus), and `fe95 att` shows the same frames as cut, with what is left of each.
+TEST(PhoneCut, TsharkSeesTheCutAttPdusFe95Counts) {
+  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  const std::string file = shipped_captures() + "/phone/login-kettle-filtered.btsnoop";
+  auto t =
+      run({"tshark", "-r", file, "-Y", "btatt && frame.cap_len < frame.len", "-T", "fields", "-e", "frame.number"});
+  ASSERT_EQ(t.exit_code, 0) << t.err;
+  const auto short_att = tsv(t.out, 1).size();
+  auto m = run({FE95_BINARY, "analyze", "--json", "-q", file});
+  ASSERT_EQ(m.exit_code, 0) << m.err;
+  std::size_t att_pdus = 0;
+  for (const auto& j : json_lines(m.out))
+    if (j["type"] == "file") att_pdus = j["cut"]["att_pdus"].get<std::size_t>();
+  EXPECT_GT(att_pdus, 0u);
+  EXPECT_EQ(short_att, att_pdus);
+  auto a = run({FE95_BINARY, "att", "-q", file});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  std::vector<std::string> cut_frames;
+  for (const auto& j : json_lines(a.out))
+    if (j.contains("cut")) cut_frames.push_back(std::to_string(j["frame"].get<std::uint64_t>()));
+  std::vector<std::string> tshark_frames;
+  for (const auto& row : tsv(t.out, 1)) tshark_frames.push_back(row[0]);
+  EXPECT_EQ(cut_frames, tshark_frames);
+}
+
+// Over-the-air captures (docs/LL_CAPTURES.md §2-§3): fe95's ATT view, keyed by access
 // address, equals tshark's, frame by frame. The documented differences are asserted by frame:
 //  * a genuine retransmission (same SN, same bytes) that Wireshark passes up to ATT again and fe95
 //    drops (sc-justworks frame 50, which Wireshark flags; le_secure_connections frame 60, which it
@@ -314,8 +390,8 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(TsharkDiff);
 //    reassembles what fe95 does.
 struct LlExpected {
   const char* capture;
-  std::set<std::uint64_t> tshark_only;  // frames Wireshark decodes as ATT and fe95 drops
-  std::size_t att;                      // ATT PDUs fe95 shows
+  std::set<std::uint64_t> tshark_only;     // frames Wireshark decodes as ATT and fe95 drops
+  std::size_t att;                         // ATT PDUs fe95 shows
   std::size_t typed = 0, declaration = 0;  // the HCI captures' documented differences, counted
   // From Wireshark 4.4 on: frames whose discovery response Wireshark cannot pair with its request
   // on a capture without directions, so it shows their entries as btatt.value (4.0 shows none;
@@ -375,16 +451,18 @@ TEST_P(LlTsharkDiff, AttViewEqualsTshark) {
   std::set<std::uint64_t> tshark_only, unpaired, fe95_only;
   const LlExpected* e = nullptr;
   for (const auto& x : kLlExpected)
-    if (path.size() >= std::strlen(x.capture) && path.compare(path.size() - std::strlen(x.capture), std::string::npos, x.capture) == 0)
+    if (path.size() >= std::strlen(x.capture) &&
+        path.compare(path.size() - std::strlen(x.capture), std::string::npos, x.capture) == 0)
       e = &x;
   const std::set<std::uint64_t> none;
   std::set<std::uint64_t> allowed = e ? e->unpaired : none;
   if (e && tshark_minor() >= 4) allowed.insert(e->unpaired_from_4_4.begin(), e->unpaired_from_4_4.end());
   const Counts c = compare(path, true, &tshark_only, &allowed, &unpaired, &fe95_only);
   EXPECT_EQ(unpaired, allowed) << "frames Wireshark " << (tshark_minor() >= 4 ? "4.4+" : "4.0") << " shows unpaired";
-  std::printf("[ tshark   ] %s: %zu ATT PDUs (tshark %zu), typed-value %zu, declaration %zu, differ %zu, tshark only %zu, "
-              "fe95 only %zu\n",
-              path.c_str(), c.fe95, c.tshark, c.typed, c.declaration, c.differ, tshark_only.size(), fe95_only.size());
+  std::printf(
+      "[ tshark   ] %s: %zu ATT PDUs (tshark %zu), typed-value %zu, declaration %zu, differ %zu, tshark only %zu, "
+      "fe95 only %zu\n",
+      path.c_str(), c.fe95, c.tshark, c.typed, c.declaration, c.differ, tshark_only.size(), fe95_only.size());
   EXPECT_EQ(c.differ, 0u);
   ASSERT_NE(e, nullptr) << path << ": an LL capture without its expected counts";
   EXPECT_EQ(tshark_only, e->tshark_only);
@@ -410,7 +488,75 @@ TEST(TsharkDiffInputs, PublicCapturesPresentOrSkipped) {
   EXPECT_GE(public_hci().size(), 10u);
 }
 
-TEST(TsharkDiffInputs, ShippedCapturesPresent) { EXPECT_GE(shipped_hci().size(), 7u); }
+TEST(TsharkDiffInputs, ShippedCapturesPresent) {
+  EXPECT_GE(shipped_hci().size(), 7u);
+}
+
+// ---- MiBeacon adverts: fe95's count against tshark's ----
+
+std::vector<json> beacons(const std::string& capture) {
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", capture});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::vector<json> out;
+  for (auto& j : json_lines(r.out))
+    if (j["type"] == "beacon") out.push_back(j);
+  return out;
+}
+
+// Public captures: fe95's adverts per device equal tshark's FE95 service data per address.
+class PublicAdverts : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(PublicAdverts, CountsMatchTshark) {
+  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  auto t = run({"tshark", "-r", GetParam(), "-Y",
+                "btcommon.eir_ad.entry.uuid_16 == 0xfe95 && btcommon.eir_ad.entry.service_data", "-T", "fields", "-e",
+                "bthci_evt.bd_addr"});
+  std::map<std::string, int> tshark_counts;
+  std::istringstream in(t.out);
+  std::string line;
+  while (std::getline(in, line)) {
+    for (auto& c : line) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    ++tshark_counts[line];
+  }
+  std::map<std::string, int> fe95_counts;
+  for (const auto& b : beacons(GetParam())) {
+    ++fe95_counts[b["address"].get<std::string>()];
+    EXPECT_NE(b["status"], "malformed") << b.dump();
+  }
+  EXPECT_FALSE(fe95_counts.empty());
+  EXPECT_EQ(fe95_counts, tshark_counts);
+}
+
+std::vector<std::string> public_mibeacon() {
+  std::vector<std::string> out;
+  const std::string d = shared_captures();
+  if (d.empty()) return out;
+  for (const char* f : {"ix7trackerpro-mibeacon/btsnoop_hci.log", "fossibot-lywsd03mmc-mibeacon/btsnoop_hci.log",
+                        "lightcontrol-mibeacon-fragments/btsnoop_hci.log"})
+    out.push_back(d + "/" + f);
+  return out;
+}
+INSTANTIATE_TEST_SUITE_P(Public, PublicAdverts, ::testing::ValuesIn(public_mibeacon()),
+                         [](const auto& p) { return "capture" + std::to_string(p.index); });
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(PublicAdverts);
+
+TEST(SnifferAdverts, OnTheAirThreeTimesAndOnceDamaged) {
+  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
+  // fe95 reports each advert of the sniffer twin once (e2e/ll_test.cc); on the air tshark sees
+  // each legacy advert three times (channels 37, 38, 39), each extended one once (its
+  // AUX_ADV_IND), and one legacy advert once more, damaged.
+  const auto hci = beacons(shipped_captures() + "/mibeacon-tour.btsnoop");
+  ASSERT_FALSE(hci.empty());
+  auto r = run({"tshark", "-r", shipped_captures() + "/mibeacon-tour-nrf-sniffer.pcap", "-Y",
+                "btcommon.eir_ad.entry.uuid_16 == 0xfe95 || btcommon.eir_ad.entry.service_data", "-T", "fields", "-e",
+                "frame.number"});
+  std::size_t frames = 0, legacy = 0;
+  for (char c : r.out) frames += c == '\n';
+  for (const auto& b : hci) legacy += !b["extended"].get<bool>();
+  EXPECT_GT(legacy, 0u);
+  EXPECT_GT(hci.size(), legacy);
+  EXPECT_EQ(frames, 3 * legacy + (hci.size() - legacy) + 1);
+}
 
 }  // namespace
 }  // namespace fe95::test

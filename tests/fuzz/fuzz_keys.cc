@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "fe95/keys.h"
+#include "fe95/keys/keys.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace fe95;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // MiBeacon parsing and decryption (both key kinds) of arbitrary service data.
-#include "fe95/mibeacon.h"
+#include "fe95/mibeacon/mibeacon.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace fe95;

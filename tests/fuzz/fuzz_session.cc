@@ -7,15 +7,6 @@
 #include "fe95/miauth/session.h"
 #include "fuzz_common.h"
 
-namespace {
-
-struct Discovered final : fe95::miauth::Discovery {
-  std::uint16_t token = 0;
-  [[nodiscard]] std::uint16_t token_handle() const override { return token; }
-};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace fe95;
   KeyStore keys;
@@ -24,16 +15,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   miauth::Tracker tracker(keys, sink);
   Cursor c(ByteView(data, size));
   // A few GATT facts: [count] then (handle u16, uuid u16) in service FE95.
-  std::map<std::uint16_t, miauth::Role> roles;
-  Discovered discovered;
+  std::map<std::uint16_t, session::Role> roles;
+  gatt::Server server;  // what discovery would have learned
   std::uint8_t facts = 0;
   c.u8(facts);
   for (unsigned i = 0; i < facts % 8; ++i) {
     std::uint16_t h = 0, u = 0;
     if (!c.u16le(h) || !c.u16le(u)) break;
-    roles[h] = miauth::role_of(0xfe95, u);
-    if (roles[h] == miauth::Role::token) discovered.token = h;
+    const std::uint8_t service[] = {0x95, 0xfe},
+                       uuid[] = {static_cast<std::uint8_t>(u), static_cast<std::uint8_t>(u >> 8)};
+    server.note(h, att::Uuid::from(service), att::Uuid::from(uuid));
+    roles[h] = session::role_of(server.service_of(h), server.attribute(h));
   }
-  fuzz::feed_pdus(c, tracker, roles, &discovered);
+  fuzz::feed_pdus(c, tracker, roles, &server);
   return 0;
 }

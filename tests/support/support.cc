@@ -1,6 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "support.h"
 
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -10,14 +18,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <poll.h>
 #include <sstream>
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "fe95/capture.h"
+#include "fe95/capture/capture.h"
 
 namespace fe95::test {
 
@@ -51,7 +54,8 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_std
   int open_fds = 2;
   char buf[65536];
   while (open_fds > 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       break;
@@ -76,7 +80,9 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_std
   rusage ru{};
   wait4(pid, &status, 0, &ru);
   r.max_rss_kib = ru.ru_maxrss;
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - (deadline - std::chrono::seconds(timeout_s))).count();
+  r.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - (deadline - std::chrono::seconds(timeout_s)))
+          .count();
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   if (WIFSIGNALED(status)) r.signal = WTERMSIG(status);
   return r;
@@ -156,11 +162,35 @@ std::string shared_captures() {
   return std::filesystem::is_directory(FE95_SHARED_CAPTURES, ec) ? FE95_SHARED_CAPTURES : "";
 }
 
-std::string shipped_captures() { return std::string(FE95_SOURCE_DIR) + "/captures"; }
-std::vector<std::string> shipped_hci() { return hci_captures(files_under(shipped_captures())); }
-std::vector<std::string> public_hci() { return hci_captures(files_under(shared_captures())); }
-std::vector<std::string> shipped_ll() { return ll_captures(files_under(shipped_captures())); }
-std::vector<std::string> public_ll() { return ll_captures(files_under(shared_captures())); }
+std::string shipped_captures() {
+  return std::string(FE95_SOURCE_DIR) + "/captures";
+}
+
+namespace {
+// captures/ without captures/phone/: the phone forms have tests of their own (shipped_phone()).
+std::vector<std::string> shipped_files() {
+  auto files = files_under(shipped_captures());
+  const std::string phone = shipped_captures() + "/phone/";
+  std::erase_if(files, [&](const std::string& f) { return f.rfind(phone, 0) == 0; });
+  return files;
+}
+}  // namespace
+
+std::vector<std::string> shipped_hci() {
+  return hci_captures(shipped_files());
+}
+std::vector<std::string> public_hci() {
+  return hci_captures(files_under(shared_captures()));
+}
+std::vector<std::string> shipped_ll() {
+  return ll_captures(shipped_files());
+}
+std::vector<std::string> shipped_phone() {
+  return files_under(shipped_captures() + "/phone");
+}
+std::vector<std::string> public_ll() {
+  return ll_captures(files_under(shared_captures()));
+}
 
 void write_file(const std::string& path, const std::string& bytes) {
   std::ofstream f(path, std::ios::binary);
@@ -179,6 +209,38 @@ std::string capture_param_name(const std::string& path, std::size_t index) {
   for (auto& ch : n)
     if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
   return n;
+}
+
+bool is_packed(const std::string& path) {
+  for (const char* ext : {".gz", ".zst", ".lz4", ".xz", ".zip"}) {
+    const std::string e = ext;
+    if (path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0) return true;
+  }
+  return false;
+}
+
+std::vector<std::pair<std::string, std::string>> unpacked(const std::string& path) {
+  std::vector<std::pair<std::string, std::string>> out;
+  archive* a = archive_read_new();
+  archive_read_support_filter_all(a);
+  archive_read_support_format_zip(a);
+  archive_read_support_format_raw(a);
+  if (archive_read_open_filename(a, path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    out.emplace_back("<error>", archive_error_string(a) ? archive_error_string(a) : "open failed");
+    archive_read_free(a);
+    return out;
+  }
+  archive_entry* e = nullptr;
+  while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    std::string data;
+    char buf[1 << 14];
+    la_ssize_t n;
+    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) data.append(buf, static_cast<std::size_t>(n));
+    if (n < 0) data += "<read error>";
+    out.emplace_back(archive_entry_pathname(e) ? archive_entry_pathname(e) : "", std::move(data));
+  }
+  archive_read_free(a);
+  return out;
 }
 
 }  // namespace fe95::test

@@ -2,11 +2,11 @@
 // Test helpers: run a command, list captures, parse JSON Lines.
 #pragma once
 
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 namespace fe95::test {
 
@@ -20,7 +20,7 @@ inline constexpr bool kSanitized = false;
 #endif
 
 struct RunResult {
-  int exit_code = -1;   // -1 when killed by a signal
+  int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;
   long max_rss_kib = 0;  // the child's peak resident set
   double seconds = 0;
@@ -41,20 +41,29 @@ bool is_ll_format(const std::string& reader_format);
 std::vector<nlohmann::json> json_lines(const std::string& text);
 // tshark -T fields output: one row per line, cells split at tabs, padded to `columns`.
 std::vector<std::vector<std::string>> tsv(const std::string& text, std::size_t columns);
-std::string temp_dir();  // a fresh directory under $TMPDIR
+std::string temp_dir();         // a fresh directory under $TMPDIR
 std::string shared_captures();  // ../shared/captures/public, or "" when absent
 // A GoogleTest parameter name for a capture path: its file name and index, [A-Za-z0-9_] only.
 std::string capture_param_name(const std::string& path, std::size_t index);
-std::string shipped_captures();  // captures/ in the source tree
+std::string shipped_captures();          // captures/ in the source tree
 std::vector<std::string> shipped_hci();  // the HCI captures in captures/
 std::vector<std::string> public_hci();   // the HCI captures in ../shared/captures/public (or none)
 std::vector<std::string> shipped_ll();   // the LE sniffer captures in captures/
-std::vector<std::string> public_ll();    // the LE sniffer captures in ../shared/captures/public (or none)
+// The phone forms in captures/phone/ (PacketLogger, BTSNOOZ texts, filtered and compressed logs,
+// the bugreport zip: captures/README.md); shipped_hci() and shipped_ll() leave them out.
+std::vector<std::string> shipped_phone();
+std::vector<std::string> public_ll();  // the LE sniffer captures in ../shared/captures/public (or none)
 // GoogleTest's name generator for a parameter that is a capture path.
 inline std::string capture_param(const ::testing::TestParamInfo<std::string>& info) {
   return capture_param_name(info.param, info.index);
 }
 void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
+// What a compressed capture (.gz, .zst, .lz4, .xz) or a zip holds, read through libarchive: each
+// member's name and bytes, in order ("data" for a bare compressed stream). Compressors' output
+// differs between their versions (Debian 12, 13 and unstable), what they hold must not.
+std::vector<std::pair<std::string, std::string>> unpacked(const std::string& path);
+// Whether the name ends like one of those.
+bool is_packed(const std::string& path);
 
 }  // namespace fe95::test

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // ATT opcode table and the GATT map learned from discovery.
+#include "fe95/att/att.h"
+
 #include <gtest/gtest.h>
 
-#include "fe95/att.h"
-#include "fe95/gatt.h"
+#include "fe95/att/gatt.h"
 
 namespace fe95 {
 namespace {

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Capture readers: each format and datalink becomes the same normalised record.
+#include "fe95/capture/capture.h"
+
 #include <gtest/gtest.h>
 
-#include "fe95/capture.h"
 #include "scenario.h"
 #include "support.h"
 

@@ -27,17 +27,29 @@ std::string reference_time(std::int64_t ts_ns) {
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-                tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>(us));
   return buf;
 }
 
 TEST(CliOutput, IsoTimeEqualsGmtimeOverTheWholeInt64Range) {
-  std::vector<std::int64_t> ts = {0, 1, -1, 999, -999, 1000, -1000, 999999999, -999999999, 1000000000, -1000000000,
-                                  INT64_MAX, INT64_MIN, INT64_MIN + 1,
-                                  951782400LL * 1000000000,   // 2000-02-29
-                                  4107542400LL * 1000000000,  // 2100-03-01 (not a leap year)
-                                  -2203891200LL * 1000000000, // 1900-03-01
+  std::vector<std::int64_t> ts = {0,
+                                  1,
+                                  -1,
+                                  999,
+                                  -999,
+                                  1000,
+                                  -1000,
+                                  999999999,
+                                  -999999999,
+                                  1000000000,
+                                  -1000000000,
+                                  INT64_MAX,
+                                  INT64_MIN,
+                                  INT64_MIN + 1,
+                                  951782400LL * 1000000000,    // 2000-02-29
+                                  4107542400LL * 1000000000,   // 2100-03-01 (not a leap year)
+                                  -2203891200LL * 1000000000,  // 1900-03-01
                                   1700000000123456789LL};
   // Every day boundary of four years around a leap day, and random times of the whole range.
   for (std::int64_t d = 0; d < 4 * 366; ++d) ts.push_back((946684800LL + d * 86400) * 1000000000 - 1);
@@ -65,8 +77,8 @@ std::string written(F&& f) {
 TEST(CliOutput, TextIsEscapedExactlyAsNlohmannDoes) {
   // Every byte alone and between printable text, then random strings (ASCII, controls, quotes,
   // backslashes, valid and broken UTF-8).
-  std::vector<std::string> texts = {"", "1.1.2_0001", "say \"hi\"", "a\\b", "\x7f", "caf\xc3\xa9", "\xe2\x82\xac",
-                                    "\xc3", "\xff\xfe", "tab\there", "nul\0x"};
+  std::vector<std::string> texts = {"",     "1.1.2_0001", "say \"hi\"", "a\\b",  "\x7f", "caf\xc3\xa9", "\xe2\x82\xac",
+                                    "\xc3", "\xff\xfe",   "tab\there",  "nul\0x"};
   texts.back().assign("nul\0x", 5);
   for (int b = 0; b < 256; ++b) {
     texts.emplace_back(1, static_cast<char>(b));
@@ -92,7 +104,8 @@ TEST(CliOutput, TextIsEscapedExactlyAsNlohmannDoes) {
 TEST(CliOutput, NumbersAndStructureEqualNlohmann) {
   std::mt19937_64 rng(3);
   std::vector<double> doubles = {0.0, -0.0, 1.0, -1.0, 0.5, 22.5, 1e-7, 1e21, 123456789.0, 3.14159, -273.15};
-  for (int i = 0; i < 5000; ++i) doubles.push_back(static_cast<double>(static_cast<std::int64_t>(rng() % 200000) - 100000) / 10.0);
+  for (int i = 0; i < 5000; ++i)
+    doubles.push_back(static_cast<double>(static_cast<std::int64_t>(rng() % 200000) - 100000) / 10.0);
   for (const double d : doubles) {
     nlohmann::ordered_json j;
     j["v"] = d;

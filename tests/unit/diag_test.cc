@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The one table of diagnostic codes: complete, in enum order, and every code documented in the
 // README's table.
+#include "fe95/diag.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <set>
 #include <sstream>
-
-#include "fe95/diag.h"
 
 namespace fe95 {
 namespace {

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Over-the-air captures: the sniffer headers of ../shared/docs/LL_CAPTURES.md §1 byte by byte, the
+// Over-the-air captures: the sniffer headers of docs/LL_CAPTURES.md §1 byte by byte, the
 // CRC, and the link-layer tracker's rules on literal packets (direction, retransmissions,
 // encryption, CRC-bad packets, captures that start mid-connection, adverts on three channels,
 // extended advertising chains).
+#include "fe95/ll/ll.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "../../analyzer/core/src/capture_internal.h"
-#include "fe95/ll.h"
-#include "fe95/stack.h"
+#include "capture/internal.h"
+#include "fe95/stack/stack.h"
 
 namespace fe95 {
 namespace {
@@ -41,7 +42,10 @@ TEST(LlHeader, PseudoHeader256) {
   EXPECT_FALSE(r.ll.dir_from_header);  // PDU type 0: advertising, no direction
   EXPECT_EQ(r.data.size(), b.size() - 10);
   // Data PDU, central to peripheral (type 2), CRC checked and bad, MIC checked not valid.
-  Bytes d = hex("0a00000000000000" "0000" "99669ebd 0100 000000");
+  Bytes d =
+      hex("0a00000000000000"
+          "0000"
+          "99669ebd 0100 000000");
   const std::uint16_t flags = 0x0001 | 2 << 7 | 0x0400 | 0x1000;
   d[8] = static_cast<std::uint8_t>(flags);
   d[9] = static_cast<std::uint8_t>(flags >> 8);
@@ -64,8 +68,14 @@ Bytes nordic(int version, std::uint8_t flags, std::uint8_t channel, const Bytes&
     b = {0x00, 0x06, static_cast<std::uint8_t>(10 + le.size()), 0x01, 0x00, 0x00, packet_id, 10};
   } else {
     const auto plen = static_cast<std::uint16_t>(10 + le.size());
-    b = {0x00, static_cast<std::uint8_t>(plen), static_cast<std::uint8_t>(plen >> 8), static_cast<std::uint8_t>(version),
-         0x00, 0x00, packet_id, 10};
+    b = {0x00,
+         static_cast<std::uint8_t>(plen),
+         static_cast<std::uint8_t>(plen >> 8),
+         static_cast<std::uint8_t>(version),
+         0x00,
+         0x00,
+         packet_id,
+         10};
   }
   b.insert(b.end(), {flags, channel, 60, 0x05, 0x00, 0x10, 0x27, 0x00, 0x00});
   b.insert(b.end(), le.begin(), le.end());
@@ -82,7 +92,7 @@ TEST(LlHeader, NordicVersions0To3) {
     ll_to_record(272, b, r);
     ASSERT_EQ(r.ll.error, LlHeaderError::none);
     EXPECT_EQ(r.ll.crc, LlCrc::ok);
-    EXPECT_EQ(r.dir, Direction::sent);  // bit 1: central to peripheral
+    EXPECT_EQ(r.dir, Direction::sent);            // bit 1: central to peripheral
     EXPECT_EQ(r.ll.cipher, LlCipher::decrypted);  // encrypted and MIC OK
     EXPECT_EQ(r.ll.channel, 12);
     EXPECT_EQ(r.ll.rssi, -60);
@@ -140,7 +150,7 @@ TEST(LlCrc, MatchesARealPacket) {
   const Bytes b = hex(kConnectInd256);
   const ByteView le = ByteView(b).subspan(10);
   const ByteView pdu = le.subspan(4, le.size() - 7);
-  const std::uint32_t crc = le[le.size() - 3] | le[le.size() - 2] << 8 | static_cast<std::uint32_t>(le[le.size() - 1]) << 16;
+  const std::uint32_t crc = load_u24le(le.data() + le.size() - 3);
   EXPECT_EQ(ll::air_crc(ll::kAdvCrcInit, pdu), crc);
   EXPECT_NE(ll::air_crc(ll::kAdvCrcInit ^ 1, pdu), crc);
   for (unsigned rf = 0; rf < 40; ++rf) EXPECT_EQ(ll::index_to_rf(ll::rf_to_index(rf)), rf);
@@ -149,22 +159,27 @@ TEST(LlCrc, MatchesARealPacket) {
 // ---- the tracker ----
 
 class Events final : public Listener {
-public:
-  void on_att(const AttEvent& ev) override {
-    att.push_back(to_hex(ev.pdu.value) + (ev.rec.dir == Direction::sent ? ">" : "<"));
-    links.insert(ev.conn.ll ? ev.conn.ll->label : "");
-    if (ev.conn.known) peers.push_back(ev.conn.peer.str());
+ public:
+  void on_att(const Record& rec, std::uint64_t, const Connection& c, ByteView pdu) override {
+    att::Pdu p;
+    att::parse(pdu, p);
+    att.push_back(to_hex(p.value) + (rec.dir == Direction::sent ? ">" : "<"));
+    links.insert(c.link.label);
+    if (c.link.known) peers.push_back(c.link.peer.str());
   }
   void on_advert(const Record&, const hci::AdvReport& r) override {
     adverts.push_back(r.addr.str() + (r.extended ? " ext " : " ") + to_hex(r.data));
   }
   void on_disconnect(const Record&, const Connection& c, std::uint8_t) override {
-    if (c.ll) ended.push_back(*c.ll);
+    if (c.ll) {
+      ended.push_back(*c.ll);
+      labels.push_back(c.link.label);
+    }
   }
   void on_diagnostic(const Diagnostic& d) override { codes.push_back(code_name(d.code)); }
-  std::vector<std::string> att, adverts, codes, peers;
+  std::vector<std::string> att, adverts, codes, peers, labels;
   std::set<std::string> links;
-  std::vector<LlLink> ended;
+  std::vector<ll::Link> ended;
 };
 
 // Builds LE packets with a correct CRC, as records of a header-less capture (251) unless told.
@@ -250,11 +265,11 @@ TEST(LlTracker, ARetransmissionIsSameSnSameBytesUnacknowledged) {
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:12:34"), 0);
   const auto C = Direction::sent, P = Direction::rcvd;
   a.packet(kAa, kInit, Air::data(2, 0, 0, kWriteReq), 7500, C);
-  a.packet(kAa, kInit, Air::data(1, 0, 0, {}), 300, P);           // NESN 0: not received
-  a.packet(kAa, kInit, Air::data(2, 0, 1, kWriteReq), 7500, C);   // sent again: dropped
-  a.packet(kAa, kInit, Air::data(1, 1, 1, {}), 300, P);           // acked
-  a.packet(kAa, kInit, Air::data(2, 1, 0, kWriteReq), 7500, C);   // a new request, same bytes: kept
-  a.packet(kAa, kInit, Air::data(1, 0, 0, {}), 300, P);           // acked
+  a.packet(kAa, kInit, Air::data(1, 0, 0, {}), 300, P);          // NESN 0: not received
+  a.packet(kAa, kInit, Air::data(2, 0, 1, kWriteReq), 7500, C);  // sent again: dropped
+  a.packet(kAa, kInit, Air::data(1, 1, 1, {}), 300, P);          // acked
+  a.packet(kAa, kInit, Air::data(2, 1, 0, kWriteReq), 7500, C);  // a new request, same bytes: kept
+  a.packet(kAa, kInit, Air::data(1, 0, 0, {}), 300, P);          // acked
   // A packet the sniffer missed between two equal PDUs of the central: acknowledged, so new.
   a.packet(kAa, kInit, Air::data(2, 0, 1, kWriteReq), 15000, C);
   // Tool-written captures log every PDU with SN 0: different bytes are never a retransmission.
@@ -273,8 +288,9 @@ TEST(LlTracker, ARetransmissionIsSameSnSameBytesUnacknowledged) {
 TEST(LlTracker, CiphertextIsNeverDecoded) {
   Air a;
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:12:34"), 0);
-  a.packet(kAa, kInit, Air::data(3, 0, 0, hex("03 0000000000000000 0000 0000000000000000 00000000")), 7500);  // LL_ENC_REQ
-  a.packet(kAa, kInit, Air::data(3, 0, 1, hex("05")), 300);  // LL_START_ENC_REQ, from the peripheral, in clear
+  a.packet(kAa, kInit, Air::data(3, 0, 0, hex("03 0000000000000000 0000 0000000000000000 00000000")),
+           7500);                                             // LL_ENC_REQ
+  a.packet(kAa, kInit, Air::data(3, 0, 1, hex("05")), 300);   // LL_START_ENC_REQ, from the peripheral, in clear
   a.packet(kAa, kInit, Air::data(2, 1, 1, kWriteReq), 7500);  // encrypted from here: not ATT
   a.packet(kAa, kInit, Air::data(2, 1, 0, kWriteRsp), 300);
   // A sniffer that decrypted says so: then it is plaintext.
@@ -325,15 +341,15 @@ TEST(LlTracker, AddressReuseAndTermination) {
   Air a;
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:12:34"), 0);
   a.packet(kAa, kInit, Air::data(3, 0, 0, hex("02 13")), 7500);  // LL_TERMINATE_IND
-  a.packet(kAa, kInit, Air::data(1, 0, 1, {}), 300);            // its ack: not a new link
+  a.packet(kAa, kInit, Air::data(1, 0, 1, {}), 300);             // its ack: not a new link
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:56:78"), 100000);
   a.packet(kAa, kInit, Air::data(2, 0, 0, kWriteReq), 7500);
   a.finish();
   ASSERT_EQ(a.ev.ended.size(), 2u);
   EXPECT_TRUE(a.ev.ended[0].terminated);
-  EXPECT_EQ(a.ev.ended[1].label, "LL 0x50654a27 #2");
+  EXPECT_EQ(a.ev.labels[1], "LL 0x50654a27 #2");
   EXPECT_EQ(a.ev.peers, (std::vector<std::string>{"C4:7C:8D:6A:56:78"}));
-  // A CONNECT_IND of 28 bytes (cc2540, LL_CAPTURES §3): no connection from it.
+  // A CONNECT_IND of 28 bytes (cc2540, docs/LL_CAPTURES.md §3): no connection from it.
   Air b;
   Bytes short_ind = Air::connect_ind(kAa, kInit, "C4:7C:8D:6A:12:34");
   short_ind.resize(2 + 28);
@@ -351,7 +367,9 @@ TEST(LlTracker, AnAdvertOnThreeChannelsCountsOnceAndChainsAreRebuilt) {
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, adv, 500);
   a.packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, adv, 100000);  // the next advertising event
   EXPECT_EQ(a.ev.adverts.size(), 2u);
-  EXPECT_EQ(a.ev.adverts[0], "C4:7C:8D:6A:12:34 0201060816" "95fe30205b0501");
+  EXPECT_EQ(a.ev.adverts[0],
+            "C4:7C:8D:6A:12:34 0201060816"
+            "95fe30205b0501");
   // An extended advert in three pieces: AUX_ADV_IND (AdvA, ADI, AuxPtr), AUX_CHAIN_IND (ADI,
   // AuxPtr), AUX_CHAIN_IND (ADI): one report with the data joined. On a secondary channel.
   auto aux = [&](const Bytes& payload, std::uint8_t channel) {
@@ -360,11 +378,13 @@ TEST(LlTracker, AnAdvertOnThreeChannelsCountsOnceAndChainsAreRebuilt) {
     a.adv(pdu, channel);
   };
   aux(hex("0c 19 785634127cc4 3210 092c00 0201"), 9);  // AdvA C4:7C:12:34:56:78, ADI 0x1032, AuxPtr
-  aux(hex("06 18 3210 0a2c00 06 0816"), 10);            // chain piece: ADI, AuxPtr
-  aux(hex("03 08 3210 95fe 3020"), 11);                 // last piece
-  aux(hex("03 08 9999 aabb"), 12);                      // a piece of a chain never started: nothing
+  aux(hex("06 18 3210 0a2c00 06 0816"), 10);           // chain piece: ADI, AuxPtr
+  aux(hex("03 08 3210 95fe 3020"), 11);                // last piece
+  aux(hex("03 08 9999 aabb"), 12);                     // a piece of a chain never started: nothing
   ASSERT_EQ(a.ev.adverts.size(), 3u);
-  EXPECT_EQ(a.ev.adverts[2], "C4:7C:12:34:56:78 ext 02010608" "1695fe3020");
+  EXPECT_EQ(a.ev.adverts[2],
+            "C4:7C:12:34:56:78 ext 02010608"
+            "1695fe3020");
 }
 
 TEST(LlTracker, AuxConnectReqMakesAConnection) {

@@ -13,7 +13,9 @@ namespace {
 const BdAddr kMac = *BdAddr::parse("AA:BB:CC:DD:EE:FF");
 const Token kToken{0x01, 0x5c, 0xcb, 0xa8, 0x80, 0x0a, 0xbd, 0xc1, 0x2e, 0xb8, 0xed, 0x82};
 
-Bytes hex(const char* s) { return *parse_hex(s); }
+Bytes hex(const char* s) {
+  return *parse_hex(s);
+}
 
 TEST(MiCrypto, Rc4ReferenceVector) {
   const std::string key = "Key", text = "Plaintext";
@@ -78,7 +80,6 @@ TEST(MiCrypto, ProductIdSearchFindsTheIdAndIsFast) {
     RecordProperty("search_ms_" + std::to_string(pid), std::to_string(ms));
   }
 }
-
 
 // RC4 as the textbook writes it, with no cache: the reference for the cached schedules.
 Bytes reference_rc4(ByteView key, ByteView data) {

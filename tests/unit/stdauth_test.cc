@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Standard auth: every published vector of docs/STANDARD_AUTH.md §7 (V1-V12) and the
+// Standard auth: every published vector of docs/STANDARD_AUTH.md §6 (V1-V12) and the
 // self-computed examples, the rxfer transport on the only real device bytes known (§8, sessions
 // A-D), and the session machine on literal input.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
-#include "fe95/att.h"
+#include "fe95/att/att.h"
 #include "fe95/miauth/session.h"
 #include "fe95/stdauth/crypto.h"
 #include "fe95/stdauth/tracker.h"
 #include "fe95/stdauth/transport.h"
 #include "std_scenario.h"
-
-#include <map>
 
 namespace fe95::stdauth {
 namespace {
@@ -36,7 +35,7 @@ std::array<std::uint8_t, N> arr(std::string_view s) {
   return a;
 }
 
-// ---- §7 vectors ----
+// ---- §6 vectors ----
 
 TEST(StdVectors, V1PublicKeyOfAPrivateScalar) {
   const auto pub = p256_public(hex("555610d6677f6309a23af6188ca933a36e8cc7cf28791afa3cd809adfc75584e"));
@@ -58,11 +57,13 @@ TEST(StdVectors, V3V4Hkdf) {
   const Bytes ikm = hex("5a3d987d45f6484aff82ffde1e9105b7f6cc79fa7467f12c5855ad9e3f1d8f2f");
   std::array<std::uint8_t, 64> out{};
   ASSERT_TRUE(hkdf_sha256(ikm, hex("01020304"), kLoginInfo, out));
-  EXPECT_EQ(to_hex(out), "40ccc0ee058c3a1d37c08e6f72bc2c57c0a406aaa801a0b1b72f22c8c3ec930d3f151e2eb38a2303d8625a18084d"
-                         "aa15667496dcfbc53ba3074ce35d6c90d987");
+  EXPECT_EQ(to_hex(out),
+            "40ccc0ee058c3a1d37c08e6f72bc2c57c0a406aaa801a0b1b72f22c8c3ec930d3f151e2eb38a2303d8625a18084d"
+            "aa15667496dcfbc53ba3074ce35d6c90d987");
   ASSERT_TRUE(hkdf_sha256(ikm, {}, kSetupInfo, out));
-  const std::string v4 = "104ec0eda032b6d213c245359e585d3bfd4b7c5d683c99f49fd86aaf0de0f6b0bfafb897e3b3727aaa8f8ad6b21a"
-                         "737c1d85c3aae340969f268d2d95ca8848c1";
+  const std::string v4 =
+      "104ec0eda032b6d213c245359e585d3bfd4b7c5d683c99f49fd86aaf0de0f6b0bfafb897e3b3727aaa8f8ad6b21a"
+      "737c1d85c3aae340969f268d2d95ca8848c1";
   EXPECT_EQ(to_hex(out), v4);
   ASSERT_TRUE(hkdf_sha256(ikm, Bytes(16, 0), kSetupInfo, out));  // Mi Home's 16 zero bytes of OOB
   EXPECT_EQ(to_hex(out), v4);
@@ -82,8 +83,9 @@ TEST(StdVectors, V7Register) {
   EXPECT_EQ(to_hex(*p256_public(app_d)),
             "4925e4cf05129fa65116a4a324fc86eefd4cd176717f0938ccbd2387fd52d0efd85162c20c0fcc72ca85a8b18f61ef980a70e1a6e7"
             "ff15f5289881ee59b8f4af");
-  const Bytes dev_pub = hex("2afe2a8c1c56e5e70721665cd20d017273111ecaeceb1e4d641e7b7a122a9c3041e5cbc962eefbdb155ffd9584"
-                            "7a0d8762803291fc2866c5672ceee0e77d77fc");
+  const Bytes dev_pub =
+      hex("2afe2a8c1c56e5e70721665cd20d017273111ecaeceb1e4d641e7b7a122a9c3041e5cbc962eefbdb155ffd9584"
+          "7a0d8762803291fc2866c5672ceee0e77d77fc");
   const auto shared = p256_ecdh(app_d, dev_pub);
   ASSERT_TRUE(shared);
   EXPECT_EQ(to_hex(*shared), "fac3a6fd591dcea21f9f4fefe297804f49291527ae818b285f4a75a6fab72af8");
@@ -106,7 +108,7 @@ TEST(StdVectors, V8Login) {
   EXPECT_EQ(to_hex(k.app_iv), "c87de6f1");
   EXPECT_EQ(to_hex(device_confirmation(k, ar, dr)), "471467ea7ed6064f8dd72f416c079dcb3bb78e3c94a51e97b98ef7623a7798e5");
   EXPECT_EQ(to_hex(app_confirmation(k, ar, dr)), "bbb99b6a6f1ae419e3b13db93514f3e12a1843033f276392eea99068affca753");
-  // The salt order matters (§5.3): swapped randoms give another key.
+  // The salt order matters (docs/STANDARD_AUTH.md §4): swapped randoms give another key.
   EXPECT_EQ(to_hex(login_keys(token, dr, ar).dev_key).substr(0, 8), "850133e5");
 }
 
@@ -151,7 +153,7 @@ TEST(StdVectors, SelfComputedSessionFramesUnderTheV8Keys) {
   const Bytes reply = hex("23011032353730302f303030303133333700000000");
   EXPECT_EQ(to_hex(uart_seal(k.dev_key, k.dev_iv, 1, ByteView(reply).first(reply.size() - 4), Iv4{})),
             "55ab1001004b05156775b071ed22925348fc59749f3b65613924abd9d4082af5");
-  // (STANDARD_AUTH.md §7 prints both self-computed frames with one byte more after the checksum
+  // (The self-computed frames were first written down with one byte more after the checksum
   // (19 and 33 bytes): a frame is L + 16 bytes, as the published V9-V12 are, and open_uart's checksum
   // check passes on these.)
   EXPECT_TRUE(open_uart(k.dev_key, k.dev_iv, hex("55ab1001004b05156775b071ed22925348fc59749f3b65613924abd9d4082af5")));
@@ -161,8 +163,9 @@ TEST(StdVectors, SelfComputedSessionFramesUnderTheV8Keys) {
 }
 
 TEST(StdVectors, PointsOffTheCurveAreRefused) {
-  Bytes pub = hex("b5dca0aec31a8932d0f53cbcbcf0cfdd833c355cada1025cc076e013439ddec2b4017b546a11d79a758db9d015a2ed8926cf82"
-                  "179b593679187d623b5e430fca");
+  Bytes pub =
+      hex("b5dca0aec31a8932d0f53cbcbcf0cfdd833c355cada1025cc076e013439ddec2b4017b546a11d79a758db9d015a2ed8926cf82"
+          "179b593679187d623b5e430fca");
   EXPECT_TRUE(on_p256(pub));
   pub[63] ^= 1;
   EXPECT_FALSE(on_p256(pub));
@@ -218,7 +221,8 @@ Fed feed(Channel& c, const std::vector<std::pair<Sender, std::string>>& frames) 
 TEST(StdTransport, ReassemblesByFragmentNumberAndResendsAfterALostAck) {
   Channel c;
   const auto d = Sender::device, a = Sender::app;
-  const Fed f = feed(c, {{d, "00000003 0400"}, {a, "00000101"},
+  const Fed f = feed(c, {{d, "00000003 0400"},
+                         {a, "00000101"},
                          {d, "0100 000102030405060708090a0b0c0d0e0f1011"},
                          {d, "0300 2425262728292a2b2c2d2e2f303132333435"},  // 2 is lost
                          {d, "0400 363738393a3b3c3d3e3f"},
@@ -238,8 +242,9 @@ TEST(StdTransport, ReassemblesByFragmentNumberAndResendsAfterALostAck) {
 TEST(StdTransport, SinglesAndTheLinkParameterNegotiation) {
   Channel c;
   const auto d = Sender::device, a = Sender::app;
-  const Fed f = feed(c, {{d, "00000400 06f2"}, {a, "00000500 06f2"}, {d, "0000020d 00112233445566778899aabbccddeeff"},
-                         {a, "00000300"}});
+  const Fed f = feed(
+      c,
+      {{d, "00000400 06f2"}, {a, "00000500 06f2"}, {d, "0000020d 00112233445566778899aabbccddeeff"}, {a, "00000300"}});
   EXPECT_TRUE(f.problems.empty());
   EXPECT_EQ(c.dmtu(), 242);
   EXPECT_TRUE(c.negotiated());
@@ -305,29 +310,32 @@ TEST(StdTransport, HostileTransfersStayBounded) {
 namespace fe95::stdauth {
 namespace {
 
-using miauth::Session;
-using miauth::Status;
+using session::Status;
 using writer::StdHandles;
 using writer::StdPdus;
 using writer::StdStyle;
 
 const BdAddr kMac = *BdAddr::parse("E8:5D:86:01:02:03");
-const auto kToken = miauth::Token{0x0c, 0xf5, 0x61, 0x50, 0x03, 0x81, 0x0d, 0x89, 0xc2, 0x33, 0xa1, 0x2a};
-const auto kOther = miauth::Token{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
-const Random16 kAppRandom{0xa8, 0x69, 0x97, 0x83, 0xc1, 0xf0, 0x3c, 0x7b, 0x73, 0xa0, 0x46, 0xcd, 0xb6, 0x13, 0xa9, 0xbf};
-const Random16 kDevRandom{0x90, 0xfd, 0xec, 0x0e, 0xce, 0x05, 0x01, 0x6d, 0x7f, 0x11, 0x6b, 0x50, 0xfc, 0xa4, 0xb4, 0xbf};
+const auto kToken = Token{0x0c, 0xf5, 0x61, 0x50, 0x03, 0x81, 0x0d, 0x89, 0xc2, 0x33, 0xa1, 0x2a};
+const auto kOther = Token{0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb};
+const Random16 kAppRandom{0xa8, 0x69, 0x97, 0x83, 0xc1, 0xf0, 0x3c, 0x7b,
+                          0x73, 0xa0, 0x46, 0xcd, 0xb6, 0x13, 0xa9, 0xbf};
+const Random16 kDevRandom{0x90, 0xfd, 0xec, 0x0e, 0xce, 0x05, 0x01, 0x6d,
+                          0x7f, 0x11, 0x6b, 0x50, 0xfc, 0xa4, 0xb4, 0xbf};
 
-class Recorder final : public miauth::Sink {
-public:
-  void on_step(const Session&, const miauth::StepRecord& r) override { ++steps_at[r.frame]; }
-  void on_finding(const Session&, const miauth::Finding& f) override { findings.push_back(code_name(f.code)); }
-  void on_session(const Session& s) override { sessions.push_back(s); }
-  void on_learned(const miauth::Learned& l) override { learned.push_back(l); }
+class Recorder final : public session::Sink {
+ public:
+  void on_step(const session::Session&, const session::StepRecord& r) override { ++steps_at[r.frame]; }
+  void on_finding(const session::Session&, const session::Finding& f) override {
+    findings.push_back(code_name(f.code));
+  }
+  void on_session(const session::Session& s) override { sessions.push_back(*session::as<Session>(s)); }
+  void on_learned(const session::Learned& l) override { learned.push_back(l); }
   void on_diagnostic(const Diagnostic& d) override { diagnostics.push_back(d); }
   std::map<std::uint64_t, int> steps_at;
   std::vector<std::string> findings;
   std::vector<Session> sessions;
-  std::vector<miauth::Learned> learned;
+  std::vector<session::Learned> learned;
   std::vector<Diagnostic> diagnostics;
 };
 
@@ -337,25 +345,26 @@ struct Harness {
   Tracker tracker{keys, rec};
   std::uint64_t frame = 0;
   // Without discovery unless roles are given (handle -> role).
-  std::map<std::uint16_t, miauth::Role> roles;
+  std::map<std::uint16_t, session::Role> roles;
   void feed(const StdPdus& pdus, std::uint64_t link = 1) {
     for (const auto& p : pdus) {
-      miauth::Input in;
+      session::Input in;
       in.frame = ++frame;
       in.ts_ns = static_cast<std::int64_t>(frame) * 1000000;
       in.link = link;
-      in.key = {0, 0x40};
+      in.conn = 0x40;
       in.peer = &kMac;
       in.dir = p.from == Sender::app ? Direction::sent : Direction::rcvd;
       in.opcode = p.from == Sender::app ? att::kWriteCmd : att::kNotify;
-      in.has_handle = true;
       in.handle = p.handle;
       in.value = p.value;
       if (auto it = roles.find(p.handle); it != roles.end()) in.role = it->second;
       tracker.on_att(in);
     }
   }
-  void end(std::uint64_t link = 1) { tracker.on_link_end(static_cast<std::int64_t>(++frame) * 1000000, link, miauth::EndReason::disconnect); }
+  void end(std::uint64_t link = 1) {
+    tracker.on_link_end(static_cast<std::int64_t>(++frame) * 1000000, link, session::EndReason::disconnect);
+  }
 };
 
 StdPdus operator+(StdPdus a, const StdPdus& b) {
@@ -363,7 +372,7 @@ StdPdus operator+(StdPdus a, const StdPdus& b) {
   return a;
 }
 
-writer::StdLogin login(const miauth::Token& app, std::optional<miauth::Token> device) {
+writer::StdLogin login(const Token& app, std::optional<Token> device) {
   writer::StdLogin l;
   l.app_token = app;
   l.device_token = device;
@@ -385,7 +394,8 @@ TEST(StdTracker, ALoginVerifiesAndItsSessionDecrypts) {
     StdPdus pdus = writer::std_login(h, st, login(kToken, kToken), &k);
     ASSERT_TRUE(k);
     // A scooter's pre-login zero frame right after the login start (§8).
-    const auto at = std::find_if(pdus.begin(), pdus.end(), [&](const auto& p) { return p.handle == h.control && p.value[0] == 0x24; });
+    const auto at = std::find_if(pdus.begin(), pdus.end(),
+                                 [&](const auto& p) { return p.handle == h.control && p.value[0] == 0x24; });
     const StdPdus zero = writer::std_uart_zero_frame(h, 0x06);
     pdus.insert(at + 1, zero.begin(), zero.end());
     pdus = pdus + writer::std_uart(h, *k, Sender::app, 0, hex("2001100e")) +
@@ -395,13 +405,13 @@ TEST(StdTracker, ALoginVerifiesAndItsSessionDecrypts) {
     r.end();
     ASSERT_EQ(r.rec.sessions.size(), 1u);
     const Session& s = r.rec.sessions[0];
-    EXPECT_EQ(s.protocol, miauth::Protocol::standard);
-    EXPECT_EQ(s.kind, miauth::Kind::login_session);
+    EXPECT_EQ(s.family, &Session::kFamily);
+    EXPECT_EQ(s.kind, session::Kind::login_session);
     EXPECT_EQ(s.status, Status::verified);
     EXPECT_EQ(r.rec.findings, std::vector<std::string>{});
     ASSERT_TRUE(s.token);
     EXPECT_EQ(*s.token, kToken);
-    const Data& d = *s.standard;
+    const Data& d = s.data;
     EXPECT_EQ(d.dmtu, mi_home ? 242 : 18);
     EXPECT_EQ(d.negotiated, mi_home);
     EXPECT_EQ(to_hex(d.keys->dev_key), "3c2fdae69f8746663a7d91029724b072");
@@ -430,9 +440,9 @@ TEST(StdTracker, ALoginVerifiesAndItsSessionDecrypts) {
 TEST(StdTracker, TheCasesOfAFailedLogin) {
   struct Case {
     const char* name;
-    miauth::Token app;
-    std::optional<miauth::Token> device;
-    std::vector<miauth::Token> candidates;
+    Token app;
+    std::optional<Token> device;
+    std::vector<Token> candidates;
     bool app_checks_device;
     Status status;
     std::vector<std::string> findings;
@@ -440,7 +450,12 @@ TEST(StdTracker, TheCasesOfAFailedLogin) {
   const Case cases[] = {
       {"the app holds the right token, no candidate", kToken, kToken, {}, true, Status::no_token, {}},
       {"wrong token, the app aborts", kOther, kToken, {kOther}, true, Status::failed, {"std.no_candidate"}},
-      {"the device holds another token (dentra goes on)", kOther, kToken, {kOther}, false, Status::failed,
+      {"the device holds another token (dentra goes on)",
+       kOther,
+       kToken,
+       {kOther},
+       false,
+       Status::failed,
        {"std.device_holds_other_token"}},
       {"the app used another token", kOther, kToken, {kToken}, false, Status::failed, {"std.app_used_other_token"}},
       {"not registered", kToken, std::nullopt, {kToken}, true, Status::failed, {"std.not_registered"}},
@@ -454,7 +469,7 @@ TEST(StdTracker, TheCasesOfAFailedLogin) {
     r.feed(writer::std_login(StdHandles{}, StdStyle{}, l));
     r.end();
     ASSERT_EQ(r.rec.sessions.size(), 1u);
-    EXPECT_EQ(miauth::status_name(r.rec.sessions[0].status), std::string(miauth::status_name(c.status)));
+    EXPECT_EQ(session::term(r.rec.sessions[0].status).name, std::string(session::term(c.status).name));
     EXPECT_EQ(r.rec.findings, c.findings);
     EXPECT_TRUE(r.rec.learned.empty());
   }
@@ -470,15 +485,15 @@ TEST(StdTracker, ARegisterShowsWhatTheCaptureHolds) {
     SCOPED_TRACE(corrupt ? "app key off the curve" : "registered");
     Harness r;
     reg.corrupt_app_key = corrupt;
-    miauth::Token token{};
+    Token token{};
     r.feed(writer::std_register(StdHandles{}, StdStyle{}, reg, &token));
     r.end();
     ASSERT_EQ(r.rec.sessions.size(), 1u);
     const Session& s = r.rec.sessions[0];
-    EXPECT_EQ(s.kind, miauth::Kind::register_session);
+    EXPECT_EQ(s.kind, session::Kind::register_session);
     EXPECT_EQ(s.status, corrupt ? Status::failed : Status::registered);
     EXPECT_FALSE(s.token);  // ECDH: not in the capture
-    const Data& d = *s.standard;
+    const Data& d = s.data;
     EXPECT_EQ(d.protocol_version, 1);
     EXPECT_EQ(d.previous_did, "blt.4.18n58266kgg00");
     EXPECT_EQ(to_hex(*d.device_public), to_hex(*p256_public(reg.device_private)));
@@ -486,8 +501,9 @@ TEST(StdTracker, ARegisterShowsWhatTheCaptureHolds) {
     EXPECT_TRUE(*d.device_public_on_curve);
     EXPECT_EQ(d.did_ciphertext_len, corrupt ? 0u : 24u);
     const std::vector<std::string> expected =
-        corrupt ? std::vector<std::string>{"std.public_key_off_curve", "std.register_rejected", "std.token_not_in_capture"}
-                : std::vector<std::string>{"std.token_not_in_capture"};
+        corrupt
+            ? std::vector<std::string>{"std.public_key_off_curve", "std.register_rejected", "std.token_not_in_capture"}
+            : std::vector<std::string>{"std.token_not_in_capture"};
     EXPECT_EQ(r.rec.findings, expected);
   }
 }
@@ -504,13 +520,17 @@ TEST(StdTracker, ALostFragmentResentStillVerifies) {
   EXPECT_EQ(r.rec.sessions[0].status, Status::verified);
   EXPECT_EQ(r.rec.findings, std::vector<std::string>{});
   bool lost = false;
-  for (const auto& p : pdus) lost |= to_hex(p.value) == "0000010502" "00";
+  for (const auto& p : pdus)
+    lost |= to_hex(p.value) ==
+            "0000010502"
+            "00";
   EXPECT_TRUE(lost);
 }
 
-// §8: the device frames of the real scooter logs (sessions A-D), as notifications: the transfer
-// frames on 0x0019, the zero-filled 55 AB frames on the NUS (demultiplexed by handle, which the
-// client of session D did not do). They reassemble with no diagnostic; the zero frames are labelled.
+// docs/STANDARD_AUTH.md §8: the device frames of the real scooter logs (sessions A-D), as
+// notifications: the transfer frames on 0x0019, the zero-filled 55 AB frames on the NUS
+// (demultiplexed by handle, which the client of session D did not do). They reassemble with no
+// diagnostic; the zero frames are labelled.
 TEST(StdTracker, TheRealScooterLogsReassembleCleanly) {
   const StdHandles h;
   auto t = [&](std::string_view v) { return StdPdus{{Sender::device, h.transfer, hex(v)}}; };
@@ -523,19 +543,23 @@ TEST(StdTracker, TheRealScooterLogsReassembleCleanly) {
     std::size_t zero_frames;
   };
   const Log logs[] = {
-      {"A", start + t("00000101") + t("00000100") + t("0000000d0100") + t("0100e77449f5e622a8d6d7dd089439401f1d") +
-                t("0000000c0200") + t("0100734ef74464cc3f2358e8e6f016b3f536fad2") + t("02001183f778dff622593 1f1cc92374e"),
+      {"A",
+       start + t("00000101") + t("00000100") + t("0000000d0100") + t("0100e77449f5e622a8d6d7dd089439401f1d") +
+           t("0000000c0200") + t("0100734ef74464cc3f2358e8e6f016b3f536fad2") + t("02001183f778dff622593 1f1cc92374e"),
        "e77449f5e622a8d6d7dd089439401f1d", "734ef74464cc3f2358e8e6f016b3f536fad21183f778dff6225931f1cc92374e", 0},
-      {"B", start + z(0x06) + t("00000101") + t("00000100") + t("0000000d0100") + z(0x0c) +
-                t("01009ef5222c1bd438a30b791371a56e79e9") + t("0000000c0200") + z(0x22) +
-                t("0100c6256417ec97d2e915ad7d02740a9d127dfb") + t("0200a5ff551149cb343b70b8710428ad"),
+      {"B",
+       start + z(0x06) + t("00000101") + t("00000100") + t("0000000d0100") + z(0x0c) +
+           t("01009ef5222c1bd438a30b791371a56e79e9") + t("0000000c0200") + z(0x22) +
+           t("0100c6256417ec97d2e915ad7d02740a9d127dfb") + t("0200a5ff551149cb343b70b8710428ad"),
        "9ef5222c1bd438a30b791371a56e79e9", "c6256417ec97d2e915ad7d02740a9d127dfba5ff551149cb343b70b8710428ad", 3},
-      {"C", start + z(0x20) + z(0x0c) + t("00000101") + z(0x22) + t("00000100") + t("0000000d0100") +
-                t("010025c3dd635747b6d3847631 08489e7ec6") + z(0x06) + t("0000000c0200") +
-                t("0100310b251383f7f11f1daf9f8d34052edbfe17") + t("02001d988ca4510c3d56862809f7d738"),
+      {"C",
+       start + z(0x20) + z(0x0c) + t("00000101") + z(0x22) + t("00000100") + t("0000000d0100") +
+           t("010025c3dd635747b6d3847631 08489e7ec6") + z(0x06) + t("0000000c0200") +
+           t("0100310b251383f7f11f1daf9f8d34052edbfe17") + t("02001d988ca4510c3d56862809f7d738"),
        "25c3dd635747b6d3847631 08489e7ec6", "310b251383f7f11f1daf9f8d34052edbfe171d988ca4510c3d56862809f7d738", 4},
-      {"D", start + z(0x22) + t("00000101") + z(0x06) + t("00000100") + t("0000000d0100") +
-                t("010010acc7f40d2d6168eb67403e6f242d0e") + z(0x20),
+      {"D",
+       start + z(0x22) + t("00000101") + z(0x06) + t("00000100") + t("0000000d0100") +
+           t("010010acc7f40d2d6168eb67403e6f242d0e") + z(0x20),
        "10acc7f40d2d6168eb67403e6f242d0e", "", 3},
   };
   for (const auto& log : logs) {
@@ -544,7 +568,7 @@ TEST(StdTracker, TheRealScooterLogsReassembleCleanly) {
     r.feed(log.pdus);
     r.end();
     ASSERT_EQ(r.rec.sessions.size(), 1u);
-    const Data& d = *r.rec.sessions[0].standard;
+    const Data& d = r.rec.sessions[0].data;
     EXPECT_EQ(r.rec.findings, std::vector<std::string>{});
     ASSERT_TRUE(d.dev_random);
     EXPECT_EQ(to_hex(*d.dev_random), to_hex(hex(log.dev_random)));
@@ -578,13 +602,12 @@ TEST(StdTracker, AMicFailureIsAFindingAndDecodingGoesOn) {
   blob[0].value[3] ^= 0x80;
   StdPdus sum = writer::std_uart(h, *k, Sender::app, 1, hex("20011a02"));
   sum[0].value.back() ^= 0xff;  // checksum only: still decrypts
-  r.roles[h.stdio_notify] = miauth::Role::stdio_notify;
+  r.roles[h.stdio_notify] = session::Role::stdio_notify;
   r.feed(pdus + bad + blob + sum + writer::std_uart(h, *k, Sender::device, 2, hex("2301100102")));
   r.end();
   ASSERT_EQ(r.rec.sessions.size(), 1u);
-  const Data& d = *r.rec.sessions[0].standard;
-  EXPECT_EQ(r.rec.findings,
-            (std::vector<std::string>{"session.mic_failed", "session.mic_failed", "uart.checksum"}));
+  const Data& d = r.rec.sessions[0].data;
+  EXPECT_EQ(r.rec.findings, (std::vector<std::string>{"session.mic_failed", "session.mic_failed", "uart.checksum"}));
   EXPECT_EQ(d.mic_failures, 2u);
   ASSERT_EQ(d.messages.size(), 4u);
   EXPECT_FALSE(d.messages[0].mic_ok);
@@ -605,7 +628,7 @@ TEST(StdTracker, AnOpcodeLookalikeAloneIsNoSession) {
   EXPECT_TRUE(r.rec.sessions.empty());
   EXPECT_TRUE(r.rec.findings.empty());
   Harness known;  // the same write to the control point named by discovery is a session
-  known.roles[0x0012] = miauth::Role::event;
+  known.roles[0x0012] = session::Role::event;
   known.feed({{Sender::app, 0x0012, hex("24000000")}});
   known.end();
   ASSERT_EQ(known.rec.sessions.size(), 1u);
@@ -614,7 +637,7 @@ TEST(StdTracker, AnOpcodeLookalikeAloneIsNoSession) {
 
 TEST(StdTracker, SecureAuthIsNamedNotDecoded) {
   Harness r;
-  r.roles[0x0030] = miauth::Role::secure_auth;
+  r.roles[0x0030] = session::Role::secure_auth;
   r.feed({{Sender::app, 0x0030, hex("000000030400")}, {Sender::device, 0x0030, hex("00000101")}});
   ASSERT_EQ(r.rec.diagnostics.size(), 1u);
   EXPECT_EQ(r.rec.diagnostics[0].code, Code::std_secure_auth);

@@ -7,12 +7,32 @@
 #include <string>
 #include <vector>
 
-#include "fe95/att.h"
+#include "fe95/att/att.h"
 #include "fe95/miauth/session.h"
 #include "fe95/miauth/solve.h"
 
 namespace fe95::miauth {
 namespace {
+
+using session::term;
+const char* kind_name(Kind k) {
+  return term(k).name;
+}
+const char* status_name(Status s) {
+  return term(s).name;
+}
+const char* end_reason_name(EndReason r) {
+  return term(r).name;
+}
+
+// The role discovery gives characteristic `uuid` of service `service` (16-bit UUIDs).
+Role role_of(std::uint16_t service, std::uint16_t uuid) {
+  gatt::Server server;
+  const std::uint8_t sv[] = {static_cast<std::uint8_t>(service), static_cast<std::uint8_t>(service >> 8)};
+  const std::uint8_t u[] = {static_cast<std::uint8_t>(uuid), static_cast<std::uint8_t>(uuid >> 8)};
+  server.note(0x0030, att::Uuid::from(sv), att::Uuid::from(u));
+  return session::role_of(server.service_of(0x0030), server.attribute(0x0030));
+}
 
 const BdAddr kMac = *BdAddr::parse("C4:7C:8D:6A:12:34");
 constexpr std::uint16_t kPid = 275;
@@ -22,20 +42,20 @@ constexpr std::uint16_t kEvent = 0x0010, kTokenHandle = 0x0012;
 
 // Every event as one line, in order.
 class Recorder final : public Sink {
-public:
-  void on_step(const Session& s, const StepRecord& r) override {
-    log.push_back("step " + std::to_string(r.frame) + " " + kind_name(s.kind) + " " + step_name(r.step) +
+ public:
+  void on_step(const session::Session& s, const StepRecord& r) override {
+    log.push_back("step " + std::to_string(r.frame) + " " + kind_name(s.kind) + " " + s.step_term(r).name +
                   (s.status != Status::incomplete ? std::string(" ") + status_name(s.status) : "") +
                   (s.token ? " token " + to_hex(*s.token) : ""));
     ++steps_at[r.frame];
   }
-  void on_finding(const Session& s, const Finding& f) override {
+  void on_finding(const session::Session& s, const Finding& f) override {
     log.push_back(std::string("finding ") + kind_name(s.kind) + " " + code_name(f.code));
   }
-  void on_session(const Session& s) override {
+  void on_session(const session::Session& s) override {
     log.push_back(std::string("session ") + kind_name(s.kind) + " " + std::to_string(s.first_frame) + "-" +
                   std::to_string(s.last_frame) + " " + status_name(s.status) + " " + end_reason_name(s.end_reason));
-    sessions.push_back(s);
+    sessions.push_back(*session::as<Session>(s));
   }
   void on_learned(const Learned& l) override {
     log.push_back("learned " + l.mac.str() + (l.token ? " token " + to_hex(*l.token) : "") +
@@ -48,18 +68,17 @@ public:
 
 // Builds the tracker's input, one PDU per frame.
 class Feed {
-public:
+ public:
   explicit Feed(Tracker& t) : t_(t) {}
   void pdu(std::uint64_t link, std::uint8_t opcode, std::uint16_t handle, ByteView value) {
     Input in;
     in.frame = ++frame;
     in.ts_ns = static_cast<std::int64_t>(frame) * 1000000;
     in.link = link;
-    in.key = {0, static_cast<std::uint16_t>(0x40 + link)};
+    in.conn = static_cast<std::uint16_t>(0x40 + link);
     in.peer = &kMac;
     in.dir = opcode == att::kNotify ? Direction::rcvd : Direction::sent;
     in.opcode = opcode;
-    in.has_handle = true;
     in.handle = handle;
     in.value = value;
     t_.on_att(in);
@@ -91,7 +110,7 @@ public:
   }
   std::uint64_t frame = 0;
 
-private:
+ private:
   Tracker& t_;
 };
 
@@ -124,17 +143,17 @@ TEST(Tracker, NeverWritesTheKeyStore) {
 // do), a register then a wrong-token login on one link: two sessions, the register ending at the
 // login's start (before the login's first step), the login failing with token_mismatch.
 class Owner final : public Sink {
-public:
+ public:
   Owner(KeyStore& k, Recorder& r) : keys_(k), r_(r) {}
-  void on_step(const Session& s, const StepRecord& st) override { r_.on_step(s, st); }
-  void on_finding(const Session& s, const Finding& f) override { r_.on_finding(s, f); }
-  void on_session(const Session& s) override { r_.on_session(s); }
+  void on_step(const session::Session& s, const StepRecord& st) override { r_.on_step(s, st); }
+  void on_finding(const session::Session& s, const Finding& f) override { r_.on_finding(s, f); }
+  void on_session(const session::Session& s) override { r_.on_session(s); }
   void on_learned(const Learned& l) override {
     r_.on_learned(l);
-    apply(keys_, l);
+    session::apply(keys_, l);
   }
 
-private:
+ private:
   KeyStore& keys_;
   Recorder& r_;
 };
@@ -231,7 +250,6 @@ TEST(Tracker, RolesFromDiscoveryDecideTheChannels) {
   in.frame = 1;
   in.link = 1;
   in.opcode = att::kWriteCmd;
-  in.has_handle = true;
   in.handle = 0x30;
   in.value = kRegisterStart;
   in.role = Role::other;
@@ -290,7 +308,6 @@ TEST(Solvers, LoginPicksTheCandidateTheResponseFits) {
   EXPECT_EQ(to_hex(*s.session_key), to_hex(login_key(kToken, tick)));
   EXPECT_FALSE(solve_login(challenge, response, {{kOther, Source::option}}).token);
 }
-
 
 TEST(Tracker, ALoginCostsOneKeyScheduleNotOnePerMessage) {
   // 200 verified logins with the known token, each with its own tick (so its own login key). The
