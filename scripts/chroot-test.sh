@@ -1,21 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Builds fe95 and runs its whole test suite (CLI and plugin) inside a Debian chroot, against that
-# release's Wireshark: trixie (Debian 13) has Wireshark 4.4, sid (unstable) 4.6. The chroot comes
-# from Debian's archive with mmdebstrap and is cached as a tarball between runs on one machine
+# Runs the README's two quick-start commands inside a Debian chroot: trixie (Debian 13, Wireshark
+# 4.4) or sid (unstable, Wireshark 4.6). The chroot comes from Debian's archive with mmdebstrap,
+# holding the packages `scripts/setup.sh --packages` names (so setup.sh finds them installed, and
+# the list is written once); it is cached as a tarball between runs on one machine
 # (FE95_CHROOT_CACHE, default /var/cache/fe95). Run as root (CI does).
 #
-#   bash scripts/chroot-test.sh trixie
-#   bash scripts/chroot-test.sh sid
+#   bash scripts/chroot-test.sh trixie                 demo.sh, then test.sh (the whole suite)
+#   bash scripts/chroot-test.sh sid -L wireshark       demo.sh, then test.sh -L wireshark
+#
+# Arguments after the suite go to test.sh (that is, to ctest). CI passes `-L wireshark`: the core
+# and the CLI do not depend on the Wireshark version, so the chroots build only the CLI, the
+# plugin and the Wireshark test binary (FE95_TARGETS) and run the tests labelled `wireshark`
+# (README, "CI time budget").
 set -euo pipefail
-suite=${1:?usage: chroot-test.sh SUITE (trixie, sid)}
+suite=${1:?usage: chroot-test.sh SUITE (trixie, sid) [ctest arguments]}
+shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${FE95_CHROOT_CACHE:-/var/cache/fe95}
-jobs=$(nproc)
+targets=${FE95_TARGETS:-}
 
-# What fe95 builds and tests with (README, Install from source), plus tshark/editcap and the
-# tools the tests call (setpriv and script come with util-linux and bsdutils).
-packages=build-essential,cmake,ninja-build,pkg-config,wireshark-dev,libwireshark-dev,tshark,libpcap-dev,libssl-dev,libglib2.0-dev,nlohmann-json3-dev,libcli11-dev,libgtest-dev,libgmock-dev,libbenchmark-dev
+packages=$(bash "$root/scripts/setup.sh" --packages | paste -sd, -)
 tarball=$cache/$suite-$(echo "$packages" | sha256sum | cut -c1-12).tar
 
 command -v mmdebstrap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q mmdebstrap; }
@@ -23,6 +28,7 @@ mkdir -p "$cache"
 if [ ! -s "$tarball" ]; then
   echo "chroot-test: building the $suite chroot (cached as $tarball)"
   # The archive reachable from CI machines may be a frozen copy whose Release files have expired.
+  # --aptopt persists in the chroot's /etc/apt, so setup.sh's apt-get update works inside too.
   mmdebstrap --variant=apt --format=tar --aptopt='Acquire::Check-Valid-Until "false"' --include="$packages" \
     "$suite" "$tarball.tmp"
   mv "$tarball.tmp" "$tarball"
@@ -32,7 +38,7 @@ fi
 
 dir=$(mktemp -d "/tmp/fe95-chroot-$suite.XXXXXX")
 cleanup() {
-  for m in src/shared dev/pts dev proc; do
+  for m in src/shared/captures/public dev/pts dev proc; do
     mountpoint -q "$dir/$m" 2>/dev/null && umount -l "$dir/$m"
   done
   rm -rf "$dir"
@@ -44,23 +50,29 @@ tar -C "$dir" -xf "$tarball"
 # them (../shared/captures/public), read-only.
 mkdir -p "$dir/src/fe95"
 tar -C "$root" --exclude='./build*' --exclude='./.git' -cf - . | tar -C "$dir/src/fe95" -xf -
-if [ -d "$root/../shared" ]; then
-  mkdir -p "$dir/src/shared"
-  mount --bind -o ro "$root/../shared" "$dir/src/shared"
+# Only the captures: nothing else beside the project is the tests' business.
+pub="$root/../shared/captures/public"
+if [ -d "$pub" ]; then
+  mkdir -p "$dir/src/shared/captures/public"
+  mount --bind -o ro "$pub" "$dir/src/shared/captures/public"
 fi
 mount -t proc proc "$dir/proc"
 mount --bind /dev "$dir/dev"
 mount --bind /dev/pts "$dir/dev/pts"
+cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
 
-chroot "$dir" /bin/bash -euo pipefail -c "
+# The README's commands, as a user types them, in the source tree.
+chroot "$dir" /usr/bin/env FE95_TARGETS="$targets" /bin/bash -euo pipefail -c "
+  cd /src/fe95
   . /etc/os-release
   echo \"chroot-test: \$PRETTY_NAME, \$(tshark --version | head -1), \$(g++ --version | head -1)\"
-  cmake -S /src/fe95 -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo | grep -E '^-- fe95' || true
-  cmake --build /build -j$jobs
-  /build/analyzer/fe95 --version
+  out=\$(bash scripts/demo.sh)
+  echo \"\$out\"
+  grep -q 'token        015ccba8800abdc12eb8ed82' <<<\"\$out\" || { echo 'chroot-test: demo.sh printed no token' >&2; exit 1; }
+  build/analyzer/fe95 --version
   echo 'chroot-test: tshark -G plugins (as nobody, with the plugin of this build):'
-  setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp WIRESHARK_PLUGIN_DIR=/build/plugin/plugins \
+  setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp WIRESHARK_PLUGIN_DIR=/src/fe95/build/plugin/plugins \
     tshark -G plugins | grep -E 'miauth' || { echo 'chroot-test: the plugin was not built or not loaded' >&2; exit 1; }
-  cd /build && ctest -j$jobs --output-on-failure
+  bash scripts/test.sh $*
 "
 echo "chroot-test: $suite passed"
