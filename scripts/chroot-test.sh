@@ -8,13 +8,20 @@
 #
 #   bash scripts/chroot-test.sh trixie                 demo.sh, then test.sh (the whole suite)
 #   bash scripts/chroot-test.sh sid -L wireshark       demo.sh, then test.sh -L wireshark
+#   bash scripts/chroot-test.sh --prepare trixie       only build the cached tarball (CI does it in
+#                                                      the background while it builds and tests)
 #
 # Arguments after the suite go to test.sh (that is, to ctest). CI passes `-L wireshark`: the core
 # and the CLI do not depend on the Wireshark version, so the chroots build only the CLI, the
 # plugin and the Wireshark test binary (FE95_TARGETS) and run the tests labelled `wireshark`
 # (README, "CI time budget").
 set -euo pipefail
-suite=${1:?usage: chroot-test.sh SUITE (trixie, sid) [ctest arguments]}
+prepare=0
+if [ "${1:-}" = --prepare ]; then
+  prepare=1
+  shift
+fi
+suite=${1:?usage: chroot-test.sh [--prepare] SUITE (trixie, sid) [ctest arguments]}
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 cache=${FE95_CHROOT_CACHE:-/var/cache/fe95}
@@ -34,6 +41,10 @@ if [ ! -s "$tarball" ]; then
   mv "$tarball.tmp" "$tarball"
 else
   echo "chroot-test: reusing $tarball"
+fi
+if ((prepare)); then
+  echo "chroot-test: $suite prepared"
+  exit 0
 fi
 
 dir=$(mktemp -d "/tmp/fe95-chroot-$suite.XXXXXX")
@@ -66,7 +77,9 @@ chroot "$dir" /usr/bin/env FE95_TARGETS="$targets" /bin/bash -euo pipefail -c "
   cd /src/fe95
   . /etc/os-release
   echo \"chroot-test: \$PRETTY_NAME, \$(tshark --version | head -1), \$(g++ --version | head -1)\"
-  out=\$(bash scripts/demo.sh)
+  # demo.sh's output is kept to look for the token; printed whole either way, so that a build
+  # error inside the chroot shows in the log.
+  out=\$(bash scripts/demo.sh) || { echo \"\$out\"; echo 'chroot-test: demo.sh failed' >&2; exit 1; }
   echo \"\$out\"
   grep -q 'token        015ccba8800abdc12eb8ed82' <<<\"\$out\" || { echo 'chroot-test: demo.sh printed no token' >&2; exit 1; }
   build/analyzer/fe95 --version
