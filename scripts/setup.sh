@@ -38,6 +38,7 @@ packages=(
   tshark libwireshark-dev wireshark-dev libglib2.0-dev        # the plugin and the differential tests
   util-linux bsdutils                                         # setpriv (plugin tests as nobody), script (pty tests)
   clang-format                                                # scripts/format.sh --check (a CI stage)
+  gnuplot-nox fonts-dejavu-core                               # the README's readings plot, remade by a test
 )
 
 # Which release is this? /etc/debian_version says "…/sid" on unstable (whatever its codename).

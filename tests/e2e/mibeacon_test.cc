@@ -310,7 +310,8 @@ TEST(MiBeaconE2E, ReadingsToAFileThatCannotBeWritten) {
 
 // The README's readings example: its commands, run on the shipped capture, write the rows it
 // shows, and the plot it shows (docs/images/readings.png, 900 x 450) is what its gnuplot command
-// makes of them (run when gnuplot is installed; the committed PNG's size is checked always).
+// makes of them (setup.sh installs gnuplot; on a machine without it the plot is not remade and the
+// test says so as a skip; the committed PNG's size is checked always).
 std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
   if (png.size() < 24 || png.compare(0, 8, "\x89PNG\r\n\x1a\n") != 0 || png.compare(12, 4, "IHDR") != 0) return {0, 0};
   auto u32 = [&](std::size_t at) {

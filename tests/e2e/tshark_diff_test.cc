@@ -324,7 +324,9 @@ TEST_P(TsharkDiff, AttViewEqualsTshark) {
     if (!listed)
       ADD_FAILURE() << "no ATT PDU on either side: nothing was compared (a capture without ATT belongs in "
                        "kWithoutAtt)";
-    GTEST_SKIP() << "no ATT PDU on either side: nothing to compare";
+    // A capture listed as holding none: that tshark sees none either is what is asserted.
+    std::printf("[ tshark   ] %s: no ATT PDU on either side, as listed\n", GetParam().c_str());
+    return;
   }
   EXPECT_FALSE(listed) << "listed in kWithoutAtt, but holds ATT PDUs";
   EXPECT_EQ(c.differ, 0u);
