@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Reports a finished ctest run against the tests' timeouts: the slowest tests with the share of
 # their timeout they used, and every test over a third of it (the margin the README's "CI time
-# budget" asks for). Fails only when a test has no TIMEOUT at all, a fact of the build, not of the
-# machine's load; a test over a third of its timeout is a warning to act on, not a flaky failure.
+# budget" asks for). Fails only when a test has no TIMEOUT at all, or no label a CI stage selects
+# (core, wireshark): facts of the build, not of the machine's load; a test over a third of its
+# timeout is a warning to act on, not a flaky failure.
 #   cmake -DBUILD=build [-DTOP=8] -P scripts/test_times.cmake
 if(NOT BUILD)
   message(FATAL_ERROR "usage: cmake -DBUILD=<build dir> [-DTOP=n] -P scripts/test_times.cmake")
@@ -21,11 +22,13 @@ if(NOT rc EQUAL 0)
 endif()
 string(JSON ntests LENGTH "${info}" tests)
 set(untimed "")
+set(unstaged "")
 math(EXPR last "${ntests} - 1")
 foreach(i RANGE ${last})
   string(JSON name GET "${info}" tests ${i} name)
   string(MD5 key "${name}")
   set(timeout_${key} "")
+  set(staged FALSE)
   string(JSON nprops ERROR_VARIABLE err LENGTH "${info}" tests ${i} properties)
   if(NOT err AND nprops GREATER 0)
     math(EXPR plast "${nprops} - 1")
@@ -34,11 +37,21 @@ foreach(i RANGE ${last})
       if(pname STREQUAL "TIMEOUT")
         string(JSON t GET "${info}" tests ${i} properties ${p} value)
         string(REGEX REPLACE "\\..*" "" timeout_${key} "${t}")  # 300.0 -> 300
+      elseif(pname STREQUAL "LABELS")
+        # The labels CI's stages select (README, "CI time budget"): `core` runs on Debian 12 and
+        # under the sanitizers, `wireshark` on Debian 12, 13 and unstable.
+        string(JSON labels GET "${info}" tests ${i} properties ${p} value)
+        if(labels MATCHES "\"(core|wireshark)\"")
+          set(staged TRUE)
+        endif()
       endif()
     endforeach()
   endif()
   if(timeout_${key} STREQUAL "")
     list(APPEND untimed "${name}")
+  endif()
+  if(NOT staged)
+    list(APPEND unstaged "${name}")
   endif()
 endforeach()
 
@@ -106,4 +119,11 @@ endif()
 if(untimed)
   list(LENGTH untimed nuntimed)
   message(FATAL_ERROR "${nuntimed} test(s) have no TIMEOUT property: ${untimed}")
+endif()
+if(unstaged)
+  list(LENGTH unstaged nunstaged)
+  list(SUBLIST unstaged 0 10 first)
+  string(REPLACE ";" "\n  " first "${first}")
+  message(FATAL_ERROR "${nunstaged} test(s) have neither the label core nor wireshark, so only the "
+                      "Debian 12 stage runs them; the first:\n  ${first}")
 endif()
