@@ -125,7 +125,10 @@ void expand_zip(const std::string& zip, bool named, std::vector<std::string>& ou
   std::stable_sort(z.members.begin(), z.members.end(),
                    [](const ZipMember& a, const ZipMember& b) { return a.first_ts_ns < b.first_ts_ns; });
   for (const auto& m : z.members) out.push_back(member_path(zip, m.name));
-  if (!z.error.empty() || (named && z.members.empty()))
+  // A member libarchive would not read is a damaged input: read like the others, it says why
+  // and counts in the exit code (3), after the members that could be read.
+  for (const auto& [name, why] : z.unreadable) out.push_back(member_path(zip, name));
+  if (!z.error.empty() || (named && z.members.empty() && z.unreadable.empty()))
     out.push_back(zip);
   else if (z.members.empty())
     std::fprintf(stderr, "fe95: %s: skipped (a zip without Bluetooth capture)\n", zip.c_str());

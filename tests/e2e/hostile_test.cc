@@ -537,11 +537,33 @@ TEST(Hostile, ZipMemberClaimingFourGibibytes) {
   for (std::size_t field : {20u, 24u}) patch_zip(zip, "PK\x01\x02", field, 28, 46, big, 0xfffffff0u);
   ASSERT_NE(zip, made_zip);
   write_file(zip_path, zip);
+  // Whether the member can be read at all is libarchive's decision, and releases differ: Debian
+  // 12's 3.6.2 gives what the deflate stream holds; Debian 13's 3.7.4 (and unstable's) checks the
+  // claimed size against it at the end and gives nothing ("ZIP compressed data is wrong size").
+  // libarchive itself, asked directly, says which this machine has; fe95 must then read the
+  // member as what it holds, or report it as a damaged input (exit 3) after the one before it.
+  bool refused = false, listed = false;
+  for (const auto& [name, data] : unpacked(zip_path))
+    if (name == big) {
+      listed = true;
+      refused = data == "<read error>";  // not one byte before the error
+    }
+  ASSERT_TRUE(listed) << "libarchive lists no " << big;
   auto r = analyze_hostile("zip member claiming 4 GiB", {"--token", "015ccba8800abdc12eb8ed82", zip_path});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
   auto sessions = records_of(r.out, "session");
-  ASSERT_EQ(sessions.size(), 2u) << r.out;
-  EXPECT_EQ(sessions[1]["status"], "verified");
+  if (!refused) {
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    ASSERT_EQ(sessions.size(), 2u) << r.out;
+    EXPECT_EQ(sessions[1]["status"], "verified");
+  } else {
+    std::printf("[ hostile  ] this libarchive refuses the member: it must be reported as damaged\n");
+    EXPECT_EQ(r.exit_code, 3) << r.err;
+    ASSERT_EQ(sessions.size(), 1u) << r.out;
+    EXPECT_EQ(sessions[0]["kind"], "register");
+    EXPECT_EQ(sessions[0]["status"], "verified");
+    EXPECT_NE(r.err.find("claims.zip!" + big + ": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("read error"), std::string::npos) << r.err;
+  }
   // The same zip cut in the middle of that member: the first member is reported, the second
   // says where it stopped.
   const std::size_t at = zip.find(big, zip.find("PK\x03\x04", 30)) + big.size() + 200;

@@ -182,6 +182,41 @@ TEST(Bugreport, AMemberCanBeNamedAndBadOnesSayWhy) {
   EXPECT_EQ(of_type(in_dir.out, "file").size(), 5u);
 }
 
+// A log libarchive cannot read at all (its deflate stream starts with a reserved block type; Debian
+// 13's libarchive refuses a member whose claimed sizes do not match its stream the same way,
+// Hostile.ZipMemberClaimingFourGibibytes): a damaged input, reported with libarchive's reason
+// after the logs that could be read, and exit 3. Not "skipped", which is for files that are no
+// capture.
+TEST(Bugreport, ALogLibarchiveCannotReadIsADamagedInput) {
+  const std::string name = "FS/data/misc/bluetooth/logs/btsnoop_hci.log";
+  std::string zip = read_file(kettle_zip());
+  bool patched = false;
+  for (std::size_t at = 0; (at = zip.find("PK\x03\x04", at, 4)) != std::string::npos; at += 4) {
+    auto u16 = [&](std::size_t o) {
+      return static_cast<std::size_t>(static_cast<std::uint8_t>(zip[o]) | static_cast<std::uint8_t>(zip[o + 1]) << 8);
+    };
+    const std::size_t n = u16(at + 26), extra = u16(at + 28);
+    if (n != name.size() || zip.compare(at + 30, n, name) != 0) continue;
+    ASSERT_EQ(u16(at + 8), 8u) << "deflated";
+    zip[at + 30 + n + extra] = '\xff';  // BFINAL 1, BTYPE 11: a reserved block type (RFC 1951, 3.2.3)
+    patched = true;
+  }
+  ASSERT_TRUE(patched);
+  const std::string path = temp_dir() + "/bugreport.zip";
+  write_file(path, zip);
+  auto r = run({FE95_BINARY, "analyze", "--json", "-q", path});
+  EXPECT_EQ(r.exit_code, kExitInput) << r.err;
+  EXPECT_NE(r.err.find("bugreport.zip!" + name + ": offset 0: read error: ZIP decompression failed"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find(name + ": skipped"), std::string::npos) << r.err;
+  // The other logs are read and reported; the damaged one has its file record, with the error.
+  EXPECT_GE(of_type(r.out, "session").size(), 1u) << r.out;
+  bool damaged_record = false;
+  for (const auto& f : of_type(r.out, "file"))
+    damaged_record = damaged_record || (f["file"] == path + "!" + name && f["status"] != "ok");
+  EXPECT_TRUE(damaged_record) << r.out;
+}
+
 // A zip member whose name is not UTF-8 (found by the mutation test under ASan): the analysis goes
 // on, and the name reaches the JSON with the bad byte replaced, as every string fe95 writes.
 TEST(Bugreport, AMemberNameThatIsNotUtf8IsWrittenReplaced) {

@@ -232,11 +232,16 @@ std::vector<std::pair<std::string, std::string>> unpacked(const std::string& pat
   }
   archive_entry* e = nullptr;
   while (archive_read_next_header(a, &e) == ARCHIVE_OK) {
+    // Block by block, as fe95 reads (analyzer/core/src/capture/archive.cc): a block that comes
+    // with a warning is data; an error ends the member.
     std::string data;
-    char buf[1 << 14];
-    la_ssize_t n;
-    while ((n = archive_read_data(a, buf, sizeof buf)) > 0) data.append(buf, static_cast<std::size_t>(n));
-    if (n < 0) data += "<read error>";
+    const void* block = nullptr;
+    std::size_t size = 0;
+    la_int64_t offset = 0;
+    int rc;
+    while ((rc = archive_read_data_block(a, &block, &size, &offset)) >= ARCHIVE_WARN && rc != ARCHIVE_EOF)
+      if (size) data.append(static_cast<const char*>(block), size);
+    if (rc < ARCHIVE_WARN) data += "<read error>";
     out.emplace_back(archive_entry_pathname(e) ? archive_entry_pathname(e) : "", std::move(data));
   }
   archive_read_free(a);

@@ -61,7 +61,8 @@ void write_file(const std::string& path, const std::string& bytes);
 std::string read_file(const std::string& path);
 // What a compressed capture (.gz, .zst, .lz4, .xz) or a zip holds, read through libarchive: each
 // member's name and bytes, in order ("data" for a bare compressed stream). Compressors' output
-// differs between their versions (Debian 12, 13 and unstable), what they hold must not.
+// differs between their versions (Debian 12, 13 and unstable), what they hold must not. Read block
+// by block as fe95 reads them; a member libarchive stops reading ends with "<read error>".
 std::vector<std::pair<std::string, std::string>> unpacked(const std::string& path);
 // Whether the name ends like one of those.
 bool is_packed(const std::string& path);

@@ -151,7 +151,7 @@ ZipListing list_zip(const std::string& path, bool from_memory, ByteView memory) 
       if (r.reader->next(rec) == ReadStatus::ok) m.first_ts_ns = rec.ts_ns;
       out.members.push_back(std::move(m));
     } else if (log) {
-      out.skipped.push_back({name, r.error});
+      (r.unreadable ? out.unreadable : out.skipped).push_back({name, r.error});
     }
     return true;
   });

@@ -289,7 +289,8 @@ OpenResult open_stream(std::unique_ptr<ByteSource> src, const StreamOrigin& orig
   std::size_t n = 1u << 16;
   const std::uint8_t* h = peek(*src, n);
   if (!h) {
-    r.error = src->io_error().empty() ? "empty file" : "read error: " + src->io_error();
+    r.unreadable = !src->io_error().empty();
+    r.error = r.unreadable ? "read error: " + src->io_error() : "empty file";
     return r;
   }
   if (const Compression c = detect_compression(h, n); c != Compression::none) {

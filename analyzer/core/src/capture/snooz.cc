@@ -340,6 +340,7 @@ OpenResult open_snooz(std::unique_ptr<ByteSource> src) {
     }
   if (!src->io_error().empty()) {
     r.error = "read error: " + src->io_error();
+    r.unreadable = true;
     return r;
   }
   if (!found) {

@@ -30,6 +30,9 @@ struct ZipListing {
   std::vector<ZipMember> members;  // in the zip's order
   // Files in the log folders that are no capture, with why (notes, vendor dumps).
   std::vector<std::pair<std::string, std::string>> skipped;
+  // Files in the log folders whose bytes libarchive would not give (a member whose sizes do not
+  // match its data, a damaged deflate stream), with why: damaged inputs, not other files.
+  std::vector<std::pair<std::string, std::string>> unreadable;
   std::size_t captures_not_read = 0;  // files of the log folders past kMaxZipCaptures (not opened)
   std::size_t texts_not_scanned = 0;  // past kMaxZipTexts
   std::string error;                  // the zip (or its directory) could not be read; members

@@ -100,6 +100,9 @@ struct OpenResult {
   std::unique_ptr<CaptureReader> reader;  // null on failure
   std::string error;                      // one line: what is wrong
   std::uint64_t error_offset = 0;
+  // The bytes could not be read at all (an I/O or decompression error, as libarchive refusing a
+  // zip member), as opposed to bytes that are no capture.
+  bool unreadable = false;
 };
 
 // Opens a capture file, or a zip member named "ZIP!MEMBER" (fe95/capture/archive.h).
