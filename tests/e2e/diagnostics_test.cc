@@ -73,8 +73,9 @@ TEST(AnalyzeDiagnostics, RecordsCutBySnapLength) {
     EXPECT_EQ(acl_length, 0u);     // the snap length, not the ACL header, is to blame
     EXPECT_EQ(att_malformed, 0u);  // nor the ATT PDU
     auto att = run({FE95_BINARY, "att", "-q", cut});
-    if (std::string(fmt) == "btsnoop")
+    if (std::string(fmt) == "btsnoop") {
       EXPECT_NE(att.out.find("\"cut\":"), std::string::npos) << att.out.substr(0, 2000);
+    }
     // The same file uncut has no such diagnostic.
     auto whole = run({FE95_BINARY, "analyze", "--json", "-q", src});
     EXPECT_EQ(whole.out.find("capture.truncated_record"), std::string::npos);

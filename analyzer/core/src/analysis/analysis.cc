@@ -162,7 +162,7 @@ void Analysis::beacon(const Record& rec, const hci::AdvReport& r, ByteView servi
     last->payload = f.payload;
   } else {
     const std::uint64_t before = last_.evictions();
-    last_.get(device.key()) = Last{f.counter, f.payload};
+    last_.get(device.key()) = Last{f.counter, f.payload, std::nullopt};
     if (!beacon_cap_reported_ && last_.evictions() > before) {
       beacon_cap_reported_ = true;
       report_eviction(rec, Code::mibeacon_device_evicted, kMaxBeaconDevices, device);
