@@ -8,8 +8,7 @@
 #
 #   bash scripts/chroot-test.sh trixie                 demo.sh, then test.sh (the whole suite)
 #   bash scripts/chroot-test.sh sid -L wireshark       demo.sh, then test.sh -L wireshark
-#   bash scripts/chroot-test.sh --prepare trixie       only build the cached tarball (CI does it in
-#                                                      the background while it builds and tests)
+#   bash scripts/chroot-test.sh --prepare trixie       only build the cached tarball (ahead of a run)
 #
 # Arguments after the suite go to test.sh (that is, to ctest). CI passes `-L wireshark`: the core
 # and the CLI do not depend on the Wireshark version, so the chroots build only the CLI, the
