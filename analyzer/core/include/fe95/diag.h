@@ -168,6 +168,19 @@ struct Diagnostic {
   [[nodiscard]] Severity severity() const { return code_info(code).severity; }
 };
 
+// A diagnostic about one capture record (anything with its frame and file offset): the code and
+// the first bytes concerned (at most 32, as hex). Every layer's diagnostics start here.
+inline constexpr std::size_t kDiagRawBytes = 32;
+template <class Rec>
+Diagnostic record_diagnostic(const Rec& rec, Code code, ByteView raw) {
+  Diagnostic d;
+  d.frame = rec.frame;
+  d.offset = rec.offset;
+  d.code = code;
+  d.raw_hex = to_hex(raw.first(raw.size() < kDiagRawBytes ? raw.size() : kDiagRawBytes));
+  return d;
+}
+
 // One line a person understands (no command-line flags: those are the front ends' own).
 std::string describe(const Diagnostic& d);
 

@@ -5,19 +5,6 @@
 
 namespace fe95::att {
 
-namespace {
-constexpr std::size_t kRawDiagBytes = 32;
-}  // namespace
-
-Diagnostic Bearers::diagnostic(const Record& rec, Code code, ByteView raw) {
-  Diagnostic d;
-  d.frame = rec.frame;
-  d.offset = rec.offset;
-  d.code = code;
-  d.raw_hex = to_hex(raw.first(std::min(raw.size(), kRawDiagBytes)));
-  return d;
-}
-
 LinkState& Bearers::state_of(const Link& link) {
   return links_[link.id];
 }
@@ -56,7 +43,7 @@ void Bearers::pdu(const Record& rec, std::uint64_t first_frame, const Link& link
   // handle, when that much survived) still say what it was.
   if (cut && (err == ParseError::too_short || err == ParseError::bad_length)) err = ParseError::none;
   if (err != ParseError::none) {
-    Diagnostic d = diagnostic(rec, Code::att_malformed, bytes);
+    Diagnostic d = record_diagnostic(rec, Code::att_malformed, bytes);
     if (!bytes.empty()) d.byte = bytes[0];
     d.reason = static_cast<std::uint8_t>(err);
     listener_.on_diagnostic(d);
@@ -147,7 +134,7 @@ void Bearers::pdu(const Record& rec, std::uint64_t first_frame, const Link& link
         }
         if (!cut && !r.cut && !server.learn(r, pdu) && !c.gatt_cap_reported) {
           c.gatt_cap_reported = true;
-          Diagnostic d = diagnostic(rec, Code::gatt_cap, {});
+          Diagnostic d = record_diagnostic(rec, Code::gatt_cap, {});
           d.handle = link.handle;
           listener_.on_diagnostic(d);
         }

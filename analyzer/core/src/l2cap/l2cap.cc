@@ -5,19 +5,6 @@
 
 namespace fe95::l2cap {
 
-namespace {
-constexpr std::size_t kRawDiagBytes = 32;  // bytes of payload quoted in a diagnostic
-}
-
-Diagnostic Reassembler::diagnostic(const Record& rec, Code code, ByteView raw) {
-  Diagnostic d;
-  d.frame = rec.frame;
-  d.offset = rec.offset;
-  d.code = code;
-  d.raw_hex = to_hex(raw.first(std::min(raw.size(), kRawDiagBytes)));
-  return d;
-}
-
 bool Reassembler::complete(Pending& p, Frame& out) {
   if (p.expected == 0 && p.buf.size() >= 2) p.expected = 4u + load_u16le(p.buf.data());
   if (p.expected == 0 || p.buf.size() < p.expected) return false;
@@ -33,7 +20,7 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
   const bool start = acl.pb != hci::kPbContinuing;
   if (start) {
     if (auto it = pending_.find(k); it != pending_.end()) {
-      Diagnostic d = diagnostic(rec, Code::l2cap_start_while_pending, it->second.buf);
+      Diagnostic d = record_diagnostic(rec, Code::l2cap_start_while_pending, it->second.buf);
       d.handle = acl.handle;
       d.at = it->second.first_frame;
       d.count = it->second.buf.size();
@@ -46,7 +33,7 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
       const std::uint32_t expected = 4u + load_u16le(acl.data.data());
       if (acl.data.size() >= expected) {
         if (acl.data.size() > expected) {
-          Diagnostic d = diagnostic(rec, Code::l2cap_trailing_bytes, acl.data.subspan(expected));
+          Diagnostic d = record_diagnostic(rec, Code::l2cap_trailing_bytes, acl.data.subspan(expected));
           d.count = acl.data.size() - expected;
           sink_.diagnostic(std::move(d));
         }
@@ -60,7 +47,7 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
       auto oldest = std::min_element(pending_.begin(), pending_.end(), [](const auto& a, const auto& b) {
         return a.second.last_frame < b.second.last_frame;
       });
-      Diagnostic d = diagnostic(rec, Code::l2cap_evicted, {});
+      Diagnostic d = record_diagnostic(rec, Code::l2cap_evicted, {});
       d.limit = kMaxPending;
       d.at = oldest->second.first_frame;
       sink_.diagnostic(std::move(d));
@@ -74,13 +61,13 @@ bool Reassembler::feed(const Record& rec, const hci::AclHeader& acl, Frame& out)
   }
   auto it = pending_.find(k);
   if (it == pending_.end()) {
-    sink_.diagnostic(diagnostic(rec, Code::l2cap_continuation_without_start, acl.data));
+    sink_.diagnostic(record_diagnostic(rec, Code::l2cap_continuation_without_start, acl.data));
     return false;
   }
   Pending& p = it->second;
   const std::size_t limit = p.expected ? p.expected : 65535u + 4u;
   if (p.buf.size() + acl.data.size() > limit) {
-    Diagnostic d = diagnostic(rec, Code::l2cap_overflow, acl.data);
+    Diagnostic d = record_diagnostic(rec, Code::l2cap_overflow, acl.data);
     d.at = p.first_frame;
     d.count = p.buf.size() + acl.data.size();
     d.limit = limit;
@@ -101,7 +88,7 @@ void Reassembler::reset(std::uint16_t adapter, std::uint16_t handle, const Recor
   for (Direction dir : {Direction::sent, Direction::rcvd, Direction::unknown}) {
     auto it = pending_.find(key(adapter, handle, dir));
     if (it == pending_.end()) continue;
-    Diagnostic d = diagnostic(rec, Code::l2cap_unfinished_at_disconnect, it->second.buf);
+    Diagnostic d = record_diagnostic(rec, Code::l2cap_unfinished_at_disconnect, it->second.buf);
     d.at = it->second.first_frame;
     sink_.diagnostic(std::move(d));
     pending_.erase(it);

@@ -45,16 +45,6 @@ std::int64_t time_us(const Record& rec) {
   return rec.ll.air_us >= 0 ? rec.ll.air_us : rec.ts_ns / 1000;
 }
 
-Diagnostic diagnostic(const Record& rec, Code code, ByteView raw) {
-  constexpr std::size_t kRawDiagBytes = 32;
-  Diagnostic d;
-  d.frame = rec.frame;
-  d.offset = rec.offset;
-  d.code = code;
-  d.raw_hex = to_hex(raw.first(std::min(raw.size(), kRawDiagBytes)));
-  return d;
-}
-
 }  // namespace
 
 std::string Link::name() const {
@@ -67,7 +57,7 @@ std::string Link::name() const {
 
 void Tracker::feed(const Record& rec) {
   if (rec.ll.error != LlHeaderError::none) {
-    Diagnostic d = diagnostic(rec, Code::ll_header, rec.data);
+    Diagnostic d = record_diagnostic(rec, Code::ll_header, rec.data);
     d.reason = static_cast<std::uint8_t>(rec.ll.error);
     host_.report(d);
     return;
@@ -80,7 +70,7 @@ void Tracker::feed(const Record& rec) {
   const std::size_t at = rec.ll.phy == 2 ? 5 : 4;
   const ByteView d = rec.data;
   if (d.size() < at + 2 + 3) {
-    Diagnostic diag = diagnostic(rec, Code::ll_length, d);
+    Diagnostic diag = record_diagnostic(rec, Code::ll_length, d);
     diag.count = d.size();
     host_.report(diag);
     return;
@@ -90,7 +80,7 @@ void Tracker::feed(const Record& rec) {
   const bool adv = aa == kAdvAccessAddress;
   const std::size_t cte = !adv && (header & 0x20) ? 1 : 0;  // data PDU with a CTEInfo byte
   if (at + 2 + cte + len + 3 != d.size() || len > 251) {
-    Diagnostic diag = diagnostic(rec, Code::ll_length, d);
+    Diagnostic diag = record_diagnostic(rec, Code::ll_length, d);
     diag.byte = len;
     diag.count = d.size();
     host_.report(diag);
@@ -267,7 +257,7 @@ void Tracker::connect(const Record& rec, std::uint8_t header, ByteView p) {
   // InitA(6) AdvA(6) AA(4) CRCInit(3) WinSize(1) WinOffset(2) Interval(2) Latency(2) Timeout(2)
   // ChM(5) Hop/SCA(1): 34 bytes.
   if (p.size() != 34) {
-    Diagnostic d = diagnostic(rec, Code::ll_connect_ind, p);
+    Diagnostic d = record_diagnostic(rec, Code::ll_connect_ind, p);
     d.count = p.size();
     host_.report(d);
     return;
@@ -356,7 +346,7 @@ void Tracker::data(const Record& rec, std::uint32_t aa, ByteView pdu) {
   if (cipher == LlCipher::unknown) cipher = l.encrypting ? LlCipher::encrypted : LlCipher::plain;
   if (cipher == LlCipher::encrypted) {
     if (!l.encrypted++) {
-      Diagnostic d = diagnostic(rec, Code::ll_encrypted, {});
+      Diagnostic d = record_diagnostic(rec, Code::ll_encrypted, {});
       d.name = l.name();
       d.at = l.enc_start_frame;
       d.reason = l.pairing.empty() ? 0 : l.pairing == "legacy" ? 1 : 2;
@@ -418,7 +408,7 @@ void Tracker::closing(const Record& rec, const Connection& c, std::uint8_t reaso
     by_aa_.erase(a);
   crc_bad_links_ += l.crc_bad;
   if (reason == kReasonEndOfCapture && !l.terminated) {
-    Diagnostic d = diagnostic(rec, Code::ll_lost, {});
+    Diagnostic d = record_diagnostic(rec, Code::ll_lost, {});
     d.name = l.name();
     d.at = c.last_frame;
     host_.report(d);
@@ -431,7 +421,7 @@ void Tracker::finish(const Record& last) {
   if (const std::uint64_t bad = crc_bad_adv_ + crc_bad_data_ + crc_bad_links_; bad) {
     Record r = last;
     r.frame = 0;
-    Diagnostic d = diagnostic(r, Code::ll_crc_bad, {});
+    Diagnostic d = record_diagnostic(r, Code::ll_crc_bad, {});
     d.count = bad;
     d.total = crc_bad_adv_;
     host_.report(d);

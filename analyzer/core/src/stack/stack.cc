@@ -5,23 +5,10 @@
 
 namespace fe95 {
 
-namespace {
-constexpr std::size_t kRawDiagBytes = 32;
-}  // namespace
-
-Diagnostic Stack::diagnostic(const Record& rec, Code code, ByteView raw) {
-  Diagnostic d;
-  d.frame = rec.frame;
-  d.offset = rec.offset;
-  d.code = code;
-  d.raw_hex = to_hex(raw.first(std::min(raw.size(), kRawDiagBytes)));
-  return d;
-}
-
 void Stack::report_cut(const Record& rec) {
   // A packet cut by the snap length cannot be parsed as HCI (its length fields run past what was
   // captured); say so instead of reporting a length error the capture tool caused.
-  Diagnostic d = diagnostic(rec, Code::capture_truncated_record, rec.data);
+  Diagnostic d = record_diagnostic(rec, Code::capture_truncated_record, rec.data);
   d.count = rec.data.size();
   d.total = rec.data.size() + rec.cut;
   listener_.on_diagnostic(d);
@@ -57,7 +44,7 @@ Connection& Stack::connection(std::uint16_t adapter, std::uint16_t handle, std::
     });
     Record r;
     r.frame = frame;
-    Diagnostic d = diagnostic(r, Code::hci_connection_evicted, {});
+    Diagnostic d = record_diagnostic(r, Code::hci_connection_evicted, {});
     d.limit = kMaxConnections;
     d.handle = oldest->second->link.handle;
     d.at = oldest->second->last_frame;
@@ -84,7 +71,7 @@ void Stack::drop(const Record& rec, std::uint32_t k, std::uint8_t reason) {
 void Stack::on_event(const Record& rec) {
   hci::parse_event(rec.data, event_);
   if (event_.malformed) {
-    Diagnostic d = diagnostic(rec, Code::hci_malformed_event, rec.data);
+    Diagnostic d = record_diagnostic(rec, Code::hci_malformed_event, rec.data);
     d.byte = event_.code;
     listener_.on_diagnostic(d);
   }
@@ -113,10 +100,10 @@ void Stack::on_acl(const Record& rec) {
     case hci::AclError::none:
       break;
     case hci::AclError::short_header:
-      listener_.on_diagnostic(diagnostic(rec, Code::hci_acl_short, rec.data));
+      listener_.on_diagnostic(record_diagnostic(rec, Code::hci_acl_short, rec.data));
       return;
     case hci::AclError::length_mismatch:
-      listener_.on_diagnostic(diagnostic(rec, Code::hci_acl_length, rec.data));
+      listener_.on_diagnostic(record_diagnostic(rec, Code::hci_acl_length, rec.data));
       return;
   }
   on_fragment(rec, acl);

@@ -74,7 +74,6 @@ class Bearers {
 
  private:
   LinkState& state_of(const Link& link);
-  static Diagnostic diagnostic(const Record& rec, Code code, ByteView raw);
 
   Listener& listener_;
   std::unordered_map<std::uint64_t, LinkState> links_;  // by Link::id; the front end bounds its links

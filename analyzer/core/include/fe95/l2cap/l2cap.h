@@ -56,7 +56,6 @@ class Reassembler {
     return static_cast<std::uint64_t>(adapter) << 24 | static_cast<std::uint64_t>(handle) << 8 |
            static_cast<std::uint64_t>(dir);
   }
-  static Diagnostic diagnostic(const Record& rec, Code code, ByteView raw);
   bool complete(Pending& p, Frame& out);
 
   DiagnosticSink& sink_;

@@ -86,7 +86,6 @@ class Stack final : private l2cap::DiagnosticSink, private ll::Host {
 
  private:
   void diagnostic(Diagnostic d) override { listener_.on_diagnostic(d); }
-  static Diagnostic diagnostic(const Record& rec, Code code, ByteView raw);
   void report_cut(const Record& rec);
   void on_event(const Record& rec);
   void on_acl(const Record& rec);
