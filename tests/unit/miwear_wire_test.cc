@@ -262,6 +262,34 @@ TEST(MiwearSppV2, CrcBadGarbageFloodStaysBounded) {
 
 // ---- SPP-V1 ----
 
+// The end of either stream (one implementation, finish_stream): bytes skipped since the last
+// unit and an unfinished unit are each a problem with their frames and byte counts.
+TEST(MiwearStreams, TheEndReportsSkippedBytesAndAnUnfinishedUnit) {
+  SppV1Stream v1;
+  std::vector<Problem> problems;
+  const Bytes frame = encode_sppv1(kSpp1ProtoToWatch, 0, 2, 3, kSpp1Encrypted, hex("0100aabbccdd"));
+  v1.feed(hex("0000"), 7, problems);  // no frame starts here: skipped
+  v1.finish(problems);
+  v1.feed(ByteView(frame).first(6), 8, problems);  // a frame's first bytes
+  v1.finish(problems);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].kind, ProblemKind::sppv1_garbage);
+  EXPECT_EQ(problems[0].count, 2u);
+  EXPECT_EQ(problems[0].frames, (std::vector<std::uint64_t>{7}));
+  EXPECT_EQ(problems[1].kind, ProblemKind::sppv1_unfinished);
+  EXPECT_EQ(problems[1].count, 6u);
+  EXPECT_EQ(problems[1].frames, (std::vector<std::uint64_t>{8}));
+  EXPECT_NE(problems[1].detail.find("6 bytes into a frame"), std::string::npos) << problems[1].detail;
+  SppV2Stream v2;
+  problems.clear();
+  v2.feed(ByteView(encode_v2(3, 6, hex("01"))).first(5), 9, problems);
+  v2.finish(problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].kind, ProblemKind::sppv2_unfinished);
+  EXPECT_EQ(problems[0].count, 5u);
+  EXPECT_NE(problems[0].detail.find("5 bytes into a packet"), std::string::npos) << problems[0].detail;
+}
+
 TEST(MiwearSppV1, ProbeReplyAndResync) {
   // GB's version probe and a Band 10 Pro's reply (B10P): its first body byte, 3, makes GB switch to V2.
   const Bytes probe = hex("BADCFE00C003000000 00EF");

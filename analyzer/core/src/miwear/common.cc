@@ -95,4 +95,21 @@ void ByteStream::consume(std::size_t n) {
   }
 }
 
+void finish_stream(ByteStream& buf, std::size_t& garbage_run, FrameList& garbage_frames, ProblemKind garbage,
+                   ProblemKind unfinished, const char* unit, std::vector<Problem>& problems) {
+  if (garbage_run) {
+    problems.push_back(Problem{garbage, garbage_frames.frames,
+                               std::to_string(garbage_run) + " bytes skipped at the end of the stream"});
+    problems.back().count = garbage_run;
+  }
+  garbage_run = 0;
+  garbage_frames = {};
+  if (buf.size()) {
+    problems.push_back(Problem{unfinished, buf.frames(buf.size()).frames,
+                               "the stream ended " + std::to_string(buf.size()) + " bytes into a " + unit});
+    problems.back().count = buf.size();
+  }
+  buf.clear();
+}
+
 }  // namespace fe95::miwear

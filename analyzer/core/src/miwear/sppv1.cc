@@ -143,19 +143,8 @@ std::vector<SppV1Frame> SppV1Stream::feed(ByteView data, std::uint64_t frame, st
 }
 
 void SppV1Stream::finish(std::vector<Problem>& problems) {
-  if (garbage_run_) {
-    problems.push_back(Problem{ProblemKind::sppv1_garbage, garbage_frames_.frames,
-                               std::to_string(garbage_run_) + " bytes skipped at the end of the stream"});
-    problems.back().count = garbage_run_;
-  }
-  garbage_run_ = 0;
-  garbage_frames_ = {};
-  if (buf_.size()) {
-    problems.push_back(Problem{ProblemKind::sppv1_unfinished, buf_.frames(buf_.size()).frames,
-                               "the stream ended " + std::to_string(buf_.size()) + " bytes into a frame"});
-    problems.back().count = buf_.size();
-  }
-  buf_.clear();
+  finish_stream(buf_, garbage_run_, garbage_frames_, ProblemKind::sppv1_garbage, ProblemKind::sppv1_unfinished, "frame",
+                problems);
 }
 
 }  // namespace fe95::miwear

@@ -148,19 +148,8 @@ std::vector<V2Packet> SppV2Stream::feed(ByteView data, std::uint64_t frame, std:
 }
 
 void SppV2Stream::finish(std::vector<Problem>& problems) {
-  if (garbage_run_) {
-    problems.push_back(Problem{ProblemKind::sppv2_garbage, garbage_frames_.frames,
-                               std::to_string(garbage_run_) + " bytes skipped at the end of the stream"});
-    problems.back().count = garbage_run_;
-  }
-  garbage_run_ = 0;
-  garbage_frames_ = {};
-  if (buf_.size()) {
-    problems.push_back(Problem{ProblemKind::sppv2_unfinished, buf_.frames(buf_.size()).frames,
-                               "the stream ended " + std::to_string(buf_.size()) + " bytes into a packet"});
-    problems.back().count = buf_.size();
-  }
-  buf_.clear();
+  finish_stream(buf_, garbage_run_, garbage_frames_, ProblemKind::sppv2_garbage, ProblemKind::sppv2_unfinished,
+                "packet", problems);
 }
 
 const char* v2_config_opcode_name(std::uint8_t op) {

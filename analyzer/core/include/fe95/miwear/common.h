@@ -109,4 +109,10 @@ class ByteStream {
   std::deque<std::pair<std::uint64_t, std::uint64_t>> pieces_;
 };
 
+// The end of a framed stream (SPP-V1 frames, SPPv2 packets): the skipped bytes not yet reported
+// (`garbage_run`, from `garbage_frames`) and the bytes of an unfinished `unit` become problems of
+// the given kinds; the stream and the garbage run are emptied.
+void finish_stream(ByteStream& buf, std::size_t& garbage_run, FrameList& garbage_frames, ProblemKind garbage,
+                   ProblemKind unfinished, const char* unit, std::vector<Problem>& problems);
+
 }  // namespace fe95::miwear
