@@ -7,6 +7,10 @@
 
 namespace fe95::cli {
 
+// The whole command line (`fe95 SUBCOMMAND ...`, argv[0] the program): parses it, runs the
+// subcommand, returns the exit code. Writes to stdout and stderr as the program does.
+int run_main(int argc, char** argv);
+
 struct AttOptions {
   std::vector<std::string> inputs;
   bool diagnostics = false;  // also print diagnostics as {"type":"diagnostic"} lines

@@ -4,7 +4,8 @@
 // and set to the maximum. The CLI must always exit with a documented code (0 or 3) and a message,
 // never a signal or a hang, and what it printed before the damage must be complete JSON Lines.
 // One test per capture, so that each stays far inside its ctest timeout and the two CI cores share
-// the work.
+// the work. Each input runs in a forked child that calls the CLI's entry (run_fe95): the program
+// without its start-up, held to the same results by TheForkedCliIsTheProgram.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -13,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <set>
 
 #include "fe95/capture/capture.h"
 #include "support.h"
@@ -62,7 +64,7 @@ std::vector<std::uint64_t> record_offsets(const std::string& path) {
 void check(const std::string& bytes, const std::string& dir, Tally& t) {
   const std::string path = dir + "/m";
   write_file(path, bytes);
-  auto r = run({FE95_BINARY, "analyze", "--json", "-q", path}, kHangGuardS);
+  auto r = run_fe95({"analyze", "--json", "-q", path}, kHangGuardS);
   ++t.runs;
   if (r.signal == SIGKILL && r.seconds >= kHangGuardS)
     ++t.hangs;
@@ -160,6 +162,40 @@ TEST(MutationInputs, EveryPhoneFormIsMutated) {
 TEST(MutationInputs, PublicCapturesPresentOrSkipped) {
   if (shared_captures().empty()) GTEST_SKIP() << "../shared/captures/public is absent";
   EXPECT_GE(public_hci().size(), 10u);
+}
+
+// run_fe95 (the CLI's entry in a forked child) and the fe95 program give the same exit code,
+// stdout and stderr: on a whole capture, a damaged one, a zip, a bad option, a missing file.
+TEST(Mutation, TheForkedCliIsTheProgram) {
+  const std::string dir = temp_dir();
+  const std::string kettle = shipped_captures() + "/register-kettle.btsnoop";
+  const std::string bytes = read_file(kettle);
+  ASSERT_GT(bytes.size(), 200u);
+  write_file(dir + "/cut.btsnoop", bytes.substr(0, bytes.size() - 7));
+  const std::vector<std::vector<std::string>> cases = {
+      {"analyze", "--json", "-q", kettle},
+      {"analyze", "-q", dir + "/cut.btsnoop"},
+      {"analyze", "--json", "-q", shipped_captures() + "/phone/bugreport-kettle.zip"},
+      {"att", "-q", kettle},
+      {"verify", "--token", "00112233445566778899aabb", kettle},
+      {"analyze", "--no-such-option", kettle},
+      {"analyze", "-q", dir + "/missing.btsnoop"},
+  };
+  std::set<int> codes;
+  for (const auto& args : cases) {
+    std::vector<std::string> argv{FE95_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto program = run(argv, 60);
+    const auto forked = run_fe95(args, 60);
+    const std::string what = args[0] + " " + args[args.size() - 1];
+    EXPECT_EQ(forked.exit_code, program.exit_code) << what;
+    EXPECT_EQ(forked.signal, program.signal) << what;
+    EXPECT_EQ(forked.out, program.out) << what;
+    EXPECT_EQ(forked.err, program.err) << what;
+    codes.insert(program.exit_code);
+  }
+  // The cases reach several exit codes (0, a failed verify, damaged input, usage), not one.
+  EXPECT_GE(codes.size(), 3u);
 }
 
 TEST(Mutation, InputsAreNeverWritten) {

@@ -43,10 +43,10 @@ bool starts_mid_connection(const std::string& path) {
 
 TEST_P(TsharkClean, NoMalformedNoExpertWarnings) {
   if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
-  auto r = run({"tshark", "-r", GetParam(), "-q", "-z", "expert,warn"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out.find("Malformed"), std::string::npos) << r.out;
-  std::istringstream in(r.out);
+  const auto v = tshark_view(GetParam());
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.expert.find("Malformed"), std::string::npos) << v.expert;
+  std::istringstream in(v.expert);
   std::string line;
   while (std::getline(in, line)) {
     // Summary rows start with their count: "   13   Protocol   HCI_ACL  <summary>".
@@ -56,10 +56,13 @@ TEST_P(TsharkClean, NoMalformedNoExpertWarnings) {
                          line.find("Frame is out of any \"connection handle\" session") != std::string::npos;
     EXPECT_TRUE(allowed) << "tshark expert info: " << line;
   }
-  // And it sees Bluetooth, not raw data: every frame is HCI.
-  auto n = run({"tshark", "-r", GetParam(), "-Y", "!hci_h4 && !hci_mon && !bthci_cmd && !bthci_evt && !bthci_acl", "-T",
-                "fields", "-e", "frame.number"});
-  EXPECT_EQ(n.out, "") << "frames tshark does not see as HCI";
+  // And it sees Bluetooth, not raw data: every frame is HCI, none malformed.
+  ASSERT_FALSE(v.protocols.empty()) << "tshark printed no frame of " << GetParam();
+  for (std::size_t i = 0; i < v.protocols.size(); ++i) {
+    EXPECT_TRUE(has_protocol(v.protocols[i], {"hci_h4", "hci_mon", "bthci_cmd", "bthci_evt", "bthci_acl"}))
+        << "frame " << i + 1 << " is not HCI to tshark: " << v.protocols[i];
+    EXPECT_FALSE(has_protocol(v.protocols[i], {"_ws.malformed"})) << "frame " << i + 1 << ": " << v.protocols[i];
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, TsharkClean, ::testing::ValuesIn(shipped_hci()), capture_param);
@@ -71,10 +74,10 @@ class LlTsharkClean : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(LlTsharkClean, OnlyTheIntendedCrcErrors) {
   if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
-  auto r = run({"tshark", "-r", GetParam(), "-q", "-z", "expert,warn"});
-  ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out.find("Malformed"), std::string::npos) << r.out;
-  std::istringstream in(r.out);
+  const auto v = tshark_view(GetParam());
+  ASSERT_EQ(v.exit_code, 0) << v.err;
+  EXPECT_EQ(v.expert.find("Malformed"), std::string::npos) << v.expert;
+  std::istringstream in(v.expert);
   std::string line;
   long crc_errors = -1;
   while (std::getline(in, line)) {
@@ -94,8 +97,10 @@ TEST_P(LlTsharkClean, OnlyTheIntendedCrcErrors) {
       skipped = std::atol(j["message"].get<std::string>().c_str());
   EXPECT_GT(skipped, 0);
   EXPECT_EQ(crc_errors, skipped);
-  auto n = run({"tshark", "-r", GetParam(), "-Y", "!btle", "-T", "fields", "-e", "frame.number"});
-  EXPECT_EQ(n.out, "") << "frames tshark does not see as Bluetooth LE link layer";
+  ASSERT_FALSE(v.protocols.empty()) << "tshark printed no frame of " << GetParam();
+  for (std::size_t i = 0; i < v.protocols.size(); ++i)
+    EXPECT_TRUE(has_protocol(v.protocols[i], {"btle"}))
+        << "frame " << i + 1 << " is not Bluetooth LE link layer to tshark: " << v.protocols[i];
 }
 
 INSTANTIATE_TEST_SUITE_P(Shipped, LlTsharkClean, ::testing::ValuesIn(shipped_ll()), capture_param);

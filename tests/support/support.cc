@@ -18,15 +18,27 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <iostream>
 #include <sstream>
 
+#include "commands.h"
 #include "fe95/capture/capture.h"
 
 namespace fe95::test {
 
-RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_stdout) {
+namespace {
+
+// Forks; the child gets stdout and stderr as pipes (stdout /dev/null unless keep_stdout) and stdin
+// from /dev/null, then runs `child` (which exits, never returns); the parent collects both
+// streams, kills the child at the deadline, and reaps it.
+RunResult run_child(const std::function<void()>& child, int timeout_s, bool keep_stdout) {
   RunResult r;
   int out_pipe[2], err_pipe[2];
+  // Nothing this process buffered may reach the child's copy of the streams.
+  std::fflush(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) return r;
   const pid_t pid = fork();
   if (pid == 0) {
@@ -41,10 +53,7 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_std
       dup2(devnull, 0);
       if (!keep_stdout) dup2(devnull, 1);
     }
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
+    child();
     _exit(127);
   }
   close(out_pipe[1]);
@@ -88,8 +97,67 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_std
   return r;
 }
 
+std::vector<char*> c_args(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  return args;
+}
+
+}  // namespace
+
+RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_stdout) {
+  return run_child(
+      [&] {
+        auto args = c_args(argv);
+        execvp(args[0], args.data());
+      },
+      timeout_s, keep_stdout);
+}
+
+RunResult run_fe95(const std::vector<std::string>& args, int timeout_s) {
+  std::vector<std::string> argv{FE95_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return run_child(
+      [&] {
+        auto a = c_args(argv);
+        // exit(), as a return from main does: stdio flushed, static destructors and the
+        // sanitizers' exit-time checks (LeakSanitizer) run.
+        std::exit(fe95::cli::run_main(static_cast<int>(argv.size()), a.data()));
+      },
+      timeout_s, true);
+}
+
 bool have_program(const std::string& name) {
   return run({"sh", "-c", "command -v " + name}).exit_code == 0;
+}
+
+TsharkView tshark_view(const std::string& capture) {
+  auto r = run(
+      {"tshark", "-r", capture, "-z", "expert,warn", "-T", "fields", "-e", "frame.number", "-e", "frame.protocols"});
+  TsharkView v;
+  v.exit_code = r.exit_code;
+  v.err = r.err;
+  std::istringstream in(r.out);
+  for (std::string line; std::getline(in, line);) {
+    const auto tab = line.find('\t');
+    const bool frame_row = tab != std::string::npos && tab > 0 &&
+                           std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(tab),
+                                       [](unsigned char ch) { return std::isdigit(ch) != 0; });
+    if (frame_row)
+      v.protocols.push_back(line.substr(tab + 1));
+    else
+      v.expert += line + "\n";
+  }
+  return v;
+}
+
+bool has_protocol(const std::string& protocols, std::initializer_list<const char*> any) {
+  std::istringstream in(protocols);
+  for (std::string p; std::getline(in, p, ':');)
+    for (const char* a : any)
+      if (p == a) return true;
+  return false;
 }
 
 std::vector<std::string> files_under(const std::string& dir) {

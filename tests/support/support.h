@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -30,8 +31,26 @@ struct RunResult {
 // Runs argv (no shell) with a wall-clock limit, capturing stdout (unless keep_stdout is false:
 // then it goes to /dev/null, for outputs too large to hold) and stderr.
 RunResult run(const std::vector<std::string>& argv, int timeout_s = 300, bool keep_stdout = true);
+// `fe95 ARGS...` without starting the program: a forked child of this test process calls the
+// CLI's entry (fe95::cli::run_main, all that main() does) and exits with its code. The same
+// streams, exit code, signals and time limit as run(); what it saves is the program's start-up
+// (half of a small run, two fifths under the sanitizers), for the suites that run fe95 thousands
+// of times (Mutation). `Mutation.TheForkedCliIsTheProgram` holds the two to the same results.
+RunResult run_fe95(const std::vector<std::string>& args, int timeout_s = 300);
 
 bool have_program(const std::string& name);
+// One tshark run over a capture for the checks of a decode (README, "CI time budget"): every
+// frame's protocols (frame.protocols, in frame order) and the -z expert,warn summary, which
+// tshark prints after the frames.
+struct TsharkView {
+  std::vector<std::string> protocols;
+  std::string expert;
+  int exit_code = -1;
+  std::string err;
+};
+TsharkView tshark_view(const std::string& capture);
+// Whether a frame.protocols value ("bluetooth:hci_h4:bthci_acl:...") names one of `any`.
+bool has_protocol(const std::string& protocols, std::initializer_list<const char*> any);
 // Files below dir (recursively), sorted; empty if dir does not exist.
 std::vector<std::string> files_under(const std::string& dir);
 // The HCI-level captures (those fe95 can open) among files.
