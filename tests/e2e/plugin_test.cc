@@ -17,6 +17,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "fe95/capture/capture.h"
 #include "fe95/mibeacon/objects.h"
 #include "fe95/session/session.h"
 #include "scenario.h"
@@ -714,44 +715,79 @@ TEST_F(Plugin, MiBeaconFieldsAndFilters) {
 }
 
 // Wireshark-style fuzzing: editcap -E corrupts packet bytes at random; tshark with the plugin must
-// not crash, and must report no dissector bug or exception that the plugin caused. One test per
-// shipped capture (8 seeds each), so that each stays far inside its timeout and both cores share
-// the work.
-class PluginMutation : public Plugin, public ::testing::WithParamInterface<std::string> {};
+// not crash, and must report no dissector bug or exception that the plugin caused.
+//
+// Eight seeded editcap mutations of every shipped HCI capture (3 % of bytes each), concatenated with
+// mergecap into one file per file format and link type (a btsnoop file holds one link type, and
+// pcapng cannot hold btsnoop's H1 records): tshark starts twice per group (with the plugin and
+// without it) instead of twice per capture, and its start-up was the test's whole cost (README,
+// "CI time budget"). The damaged copies are the same as when each capture had a run of its own;
+// the plugin's state now also runs from one damaged copy into the next, and from one capture into
+// another (a link "continuing" with other bytes): a harder input, not an easier one.
+struct MutationGroup {
+  std::string name;                // the format, as a test name
+  std::vector<std::string> files;  // the shipped captures of that format
+};
 
-// Eight seeded editcap mutations of the capture (3 % of bytes each), concatenated into one file
-// with mergecap: tshark starts twice per capture (with the plugin and without it) instead of
-// sixteen times, and its start-up was the test's whole cost. The eight damaged copies are the
-// same as when each had a run of its own; the plugin's state now also runs from one damaged copy
-// into the next (a link "continuing" with other bytes), a harder input, not an easier one.
+// How GoogleTest (and so ctest's test name) shows a group.
+void PrintTo(const MutationGroup& g, std::ostream* os) {
+  *os << g.files.size() << " captures";
+}
+
+std::vector<MutationGroup> mutation_groups() {
+  std::map<std::string, std::vector<std::string>> by_format;
+  for (const auto& f : shipped_hci())
+    if (auto o = open_capture(f); o.reader) by_format[o.reader->format()].push_back(f);
+  std::vector<MutationGroup> out;
+  for (auto& [format, files] : by_format) {
+    // "btsnoop/1002 (H4)" -> btsnoop_1002_H4
+    std::string name;
+    for (const char ch : format)
+      if (std::isalnum(static_cast<unsigned char>(ch)))
+        name += ch;
+      else if (!name.empty() && name.back() != '_')
+        name += '_';
+    while (!name.empty() && name.back() == '_') name.pop_back();
+    out.push_back({name, std::move(files)});
+  }
+  return out;
+}
+
+class PluginMutation : public Plugin, public ::testing::WithParamInterface<MutationGroup> {};
+
 TEST_P(PluginMutation, NoCrashNoPluginErrors) {
   if (!have_program("mergecap")) GTEST_SKIP() << "mergecap (Wireshark) not installed";
-  const std::string& f = GetParam();
-  const std::string name = fs::path(f).filename().string();
+  const auto& files = GetParam().files;
+  ASSERT_FALSE(files.empty());
   // Keep each file's own format (editcap's default, pcapng, cannot hold btsnoop H1 records).
-  const std::string ext = fs::path(f).extension().string();
+  const std::string ext = fs::path(files.front()).extension().string();
   const std::string format = ext == ".btsnoop" ? "btsnoop" : ext == ".pcap" ? "pcap" : "pcapng";
   constexpr int kSeeds = 8;
-  std::vector<std::string> merge{"mergecap", "-a", "-F", format, "-w", dir_ + "/mut-" + name};
-  for (int seed = 1; seed <= kSeeds; ++seed) {
-    const std::string out = dir_ + "/mut-" + std::to_string(seed) + "-" + name;
-    ASSERT_EQ(run({"editcap", "-F", format, "--seed", std::to_string(seed), "-E", "0.03", f, out}).exit_code, 0);
-    merge.push_back(out);
-  }
-  auto m = run(merge);
-  ASSERT_EQ(m.exit_code, 0) << m.err;
-  const std::string out = dir_ + "/mut-" + name;
+  const std::string out = dir_ + "/mut-" + GetParam().name + ext;
+  std::vector<std::string> merge{"mergecap", "-a", "-F", format, "-w", out};
+  std::vector<std::string> count{"capinfos", "-c", "-M"};
+  for (std::size_t i = 0; i < files.size(); ++i)
+    for (int seed = 1; seed <= kSeeds; ++seed) {
+      const std::string m = dir_ + "/mut-" + std::to_string(i) + "-" + std::to_string(seed) + ext;
+      ASSERT_EQ(run({"editcap", "-F", format, "--seed", std::to_string(seed), "-E", "0.03", files[i], m}).exit_code, 0)
+          << files[i];
+      merge.push_back(m);
+      count.push_back(m);
+    }
+  auto mc = run(merge);
+  ASSERT_EQ(mc.exit_code, 0) << mc.err;
   if (geteuid() == 0) run({"chown", "65534:65534", out});
-  // The merged file holds every frame of the eight copies.
-  auto frames_of = [](const std::string& path) {
-    auto r = run({"capinfos", "-c", "-M", path});
-    const auto at = r.out.find("Number of packets:");
-    return at == std::string::npos ? -1L : std::stol(r.out.substr(at + 18));
+  // The merged file holds every frame of the damaged copies.
+  auto packets = [](const std::string& capinfos_out) {
+    long n = 0;
+    for (std::size_t at = capinfos_out.find("Number of packets:"); at != std::string::npos;
+         at = capinfos_out.find("Number of packets:", at + 1))
+      n += std::stol(capinfos_out.substr(at + 18));
+    return n;
   };
-  long copies = 0;
-  for (std::size_t i = 6; i < merge.size(); ++i) copies += frames_of(merge[i]);
+  const long copies = packets(run(count).out);
   EXPECT_GT(copies, 0);
-  EXPECT_EQ(frames_of(out), copies);
+  EXPECT_EQ(packets(run({"capinfos", "-c", "-M", out}).out), copies);
   auto with = tshark({"-r", out, "-V"});
   EXPECT_EQ(with.signal, 0);
   EXPECT_EQ(with.exit_code, 0) << with.err;
@@ -760,18 +796,35 @@ TEST_P(PluginMutation, NoCrashNoPluginErrors) {
     EXPECT_EQ(with.out.find(bad), std::string::npos) << bad;
   // Nothing the plugin adds is malformed: same number of dissector bugs as without it.
   auto without = run({"tshark", "-r", out, "-V"});
-  auto count = [](const std::string& s, const std::string& what) {
+  auto occurrences = [](const std::string& s, const std::string& what) {
     std::size_t n = 0;
     for (std::size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + 1)) ++n;
     return n;
   };
-  EXPECT_EQ(count(with.out, "Dissector bug"), count(without.out, "Dissector bug"));
-  EXPECT_EQ(count(with.out, "[Malformed Packet"), count(without.out, "[Malformed Packet"));
+  EXPECT_EQ(occurrences(with.out, "Dissector bug"), occurrences(without.out, "Dissector bug"));
+  EXPECT_EQ(occurrences(with.out, "[Malformed Packet"), occurrences(without.out, "[Malformed Packet"));
+  std::printf("[ mutation ] %s: %zu captures x %d seeds, %ld frames\n", GetParam().name.c_str(), files.size(), kSeeds,
+              copies);
+  if (HasFailure()) {
+    std::string list;
+    for (const auto& f : files) list += " " + fs::path(f).filename().string();
+    ADD_FAILURE() << "the damaged copies, in order (seeds 1-" << kSeeds << " of each):" << list
+                  << "; merged file kept: " << out;
+    return;
+  }
   for (std::size_t i = 6; i < merge.size(); ++i) fs::remove(merge[i]);
   fs::remove(out);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shipped, PluginMutation, ::testing::ValuesIn(shipped_hci()), capture_param);
+INSTANTIATE_TEST_SUITE_P(Shipped, PluginMutation, ::testing::ValuesIn(mutation_groups()),
+                         [](const ::testing::TestParamInfo<MutationGroup>& p) { return p.param.name; });
+
+TEST(PluginInputs, EveryShippedCaptureIsInAMutationGroup) {
+  std::size_t n = 0;
+  for (const auto& g : mutation_groups()) n += g.files.size();
+  EXPECT_EQ(n, shipped_hci().size());
+  EXPECT_GE(n, 28u);
+}
 
 // Every public capture (HCI and sniffer formats alike), one test each: the plugin adds no
 // malformed packet, exception or expert error to what tshark reports without it.
