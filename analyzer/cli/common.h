@@ -2,6 +2,7 @@
 // Shared pieces of the fe95 command-line front end.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,11 @@
 #include "fe95/analysis/pipeline.h"
 
 namespace fe95::cli {
+
+// Non-empty and every byte printable ASCII: shown as text beside its hex.
+inline bool printable(ByteView b) {
+  return !b.empty() && std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
+}
 
 // Exit codes (documented in README.md, "Exit codes").
 enum ExitCode : int {

@@ -64,10 +64,6 @@ void write_message_place(JsonWriter& w, const session::Session& s) {
 
 namespace {
 
-bool printable(ByteView b) {
-  return !b.empty() && std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
-}
-
 // The standard-auth part of a session record (README, "JSON Lines").
 void write_standard(JsonWriter& w, const stdauth::Session& s) {
   const stdauth::Data& d = s.data;

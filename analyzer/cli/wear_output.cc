@@ -17,10 +17,6 @@ const char* who(Dir from) {
   return from == Dir::to_watch ? "phone" : "watch";
 }
 
-bool printable(ByteView b) {
-  return !b.empty() && std::all_of(b.begin(), b.end(), [](std::uint8_t c) { return c >= 0x20 && c < 0x7f; });
-}
-
 // The protobuf wire format without a schema (docs/MIWEAR.md §6): one object per field, nested
 // messages where a length-delimited field parses as one (both readings kept: `bytes` and `message`).
 void write_fields(JsonWriter& w, std::span<const miwear::pb::Field> fields) {

@@ -10,10 +10,6 @@ namespace fe95::writer {
 
 namespace {
 
-void le16(Bytes& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v));
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-}
 std::size_t side(Direction d) {
   return d == Direction::rcvd ? 1 : 0;
 }
@@ -29,16 +25,16 @@ void RfcommLink::connect() {
   // page scan repetition mode R1, reserved, clock offset, role switch allowed.
   Bytes cp;
   cp.insert(cp.end(), o_.watch.le.begin(), o_.watch.le.end());
-  le16(cp, 0xcc18);
+  append_le16(cp, 0xcc18);
   cp.push_back(0x01);
   cp.push_back(0x00);
-  le16(cp, 0x0000);
+  append_le16(cp, 0x0000);
   cp.push_back(0x01);
   s_.command(0x0405, cp);
   s_.event(0x0f, {0x00, 0x01, 0x05, 0x04});  // Command Status: pending
   // Connection Complete (§7.7.3): status, handle, BD_ADDR, link type ACL, no encryption.
   Bytes ev{0x00};
-  le16(ev, o_.handle);
+  append_le16(ev, o_.handle);
   ev.insert(ev.end(), o_.watch.le.begin(), o_.watch.le.end());
   ev.push_back(0x01);
   ev.push_back(0x00);
@@ -48,7 +44,7 @@ void RfcommLink::connect() {
 void RfcommLink::signal(Direction from, std::uint8_t code, const Bytes& data, bool new_id) {
   if (new_id) ++sig_id_;
   Bytes c{code, sig_id_};
-  le16(c, static_cast<std::uint16_t>(data.size()));
+  append_le16(c, static_cast<std::uint16_t>(data.size()));
   c.insert(c.end(), data.begin(), data.end());
   s_.l2cap(o_.handle, from, 0x0001, c);
 }
@@ -69,26 +65,26 @@ void RfcommLink::open() {
   const Direction phone = Direction::sent, watch = Direction::rcvd;
   // L2CAP (Vol 3 Part A §4.2-§4.5): connection for PSM 3, then each side's configuration.
   Bytes req;
-  le16(req, rfcomm::kPsm);
-  le16(req, o_.phone_cid);
+  append_le16(req, rfcomm::kPsm);
+  append_le16(req, o_.phone_cid);
   signal(phone, l2cap::kConnectionRequest, req);
   Bytes rsp;
-  le16(rsp, o_.watch_cid);
-  le16(rsp, o_.phone_cid);
-  le16(rsp, 0);  // success
-  le16(rsp, 0);
+  append_le16(rsp, o_.watch_cid);
+  append_le16(rsp, o_.phone_cid);
+  append_le16(rsp, 0);  // success
+  append_le16(rsp, 0);
   signal(watch, l2cap::kConnectionResponse, rsp, false);
   for (Direction d : {phone, watch}) {
     Bytes cfg;
-    le16(cfg, d == phone ? o_.watch_cid : o_.phone_cid);  // the receiver's CID
-    le16(cfg, 0);                                         // flags
-    cfg.insert(cfg.end(), {0x01, 0x02});                  // MTU option
-    le16(cfg, o_.l2cap_mtu);
+    append_le16(cfg, d == phone ? o_.watch_cid : o_.phone_cid);  // the receiver's CID
+    append_le16(cfg, 0);                                         // flags
+    cfg.insert(cfg.end(), {0x01, 0x02});                         // MTU option
+    append_le16(cfg, o_.l2cap_mtu);
     signal(d, l2cap::kConfigureRequest, cfg);
     Bytes ok;
-    le16(ok, d == phone ? o_.phone_cid : o_.watch_cid);  // the requester's CID
-    le16(ok, 0);
-    le16(ok, 0);  // success
+    append_le16(ok, d == phone ? o_.phone_cid : o_.watch_cid);  // the requester's CID
+    append_le16(ok, 0);
+    append_le16(ok, 0);  // success
     signal(other(d), l2cap::kConfigureResponse, ok, false);
   }
   // RFCOMM: the multiplexer, then the DLC's parameters with credit-based flow control (CL 0xf
@@ -135,8 +131,8 @@ void RfcommLink::close() {
   rfcomm(phone, rfcomm::encode_frame(0, cr(phone, true), FrameType::disc, true, {}));
   rfcomm(watch, rfcomm::encode_frame(0, cr(watch, false), FrameType::ua, true, {}));
   Bytes d;
-  le16(d, o_.watch_cid);  // the receiver's CID
-  le16(d, o_.phone_cid);
+  append_le16(d, o_.watch_cid);  // the receiver's CID
+  append_le16(d, o_.phone_cid);
   signal(phone, l2cap::kDisconnectionRequest, d);
   signal(watch, l2cap::kDisconnectionResponse, d, false);
   s_.disconnect(o_.handle);

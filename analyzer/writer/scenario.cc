@@ -10,10 +10,6 @@ namespace fe95::writer {
 
 namespace {
 
-void le16(std::vector<std::uint8_t>& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v));
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
-}
 void addr(std::vector<std::uint8_t>& b, const BdAddr& a) {
   b.insert(b.end(), a.le.begin(), a.le.end());
 }
@@ -83,7 +79,7 @@ void Scenario::packet(PacketType type, Direction dir, const std::vector<std::uin
 
 void Scenario::command(std::uint16_t opcode, const std::vector<std::uint8_t>& params) {
   std::vector<std::uint8_t> b;
-  le16(b, opcode);
+  append_le16(b, opcode);
   b.push_back(static_cast<std::uint8_t>(params.size()));
   b.insert(b.end(), params.begin(), params.end());
   packet(PacketType::command, Direction::sent, b);
@@ -102,29 +98,29 @@ void Scenario::connect(std::uint16_t handle, const BdAddr& peer, bool enhanced, 
   }
   // HCI_LE_Create_Connection (OGF 0x08, OCF 0x000d), Vol 4 Part E §7.8.12.
   std::vector<std::uint8_t> cp;
-  le16(cp, 0x0060);  // scan interval
-  le16(cp, 0x0030);  // scan window
-  cp.push_back(0);   // filter policy
+  append_le16(cp, 0x0060);  // scan interval
+  append_le16(cp, 0x0030);  // scan window
+  cp.push_back(0);          // filter policy
   cp.push_back(peer_addr_type);
   addr(cp, peer);
-  cp.push_back(0);   // own address type
-  le16(cp, 0x0018);  // conn interval min
-  le16(cp, 0x0028);  // max
-  le16(cp, 0);       // latency
-  le16(cp, 0x01f4);  // supervision timeout
-  le16(cp, 0);
-  le16(cp, 0);
+  cp.push_back(0);          // own address type
+  append_le16(cp, 0x0018);  // conn interval min
+  append_le16(cp, 0x0028);  // max
+  append_le16(cp, 0);       // latency
+  append_le16(cp, 0x01f4);  // supervision timeout
+  append_le16(cp, 0);
+  append_le16(cp, 0);
   command(0x200d, cp);
   event(0x0f, {0x00, 0x01, 0x0d, 0x20});  // Command Status: success, 1 packet, opcode
   std::vector<std::uint8_t> ev{static_cast<std::uint8_t>(enhanced ? 0x0a : 0x01), 0x00};
-  le16(ev, handle);
+  append_le16(ev, handle);
   ev.push_back(0x00);  // role: central
   ev.push_back(peer_addr_type);
   addr(ev, peer);
   if (enhanced) ev.insert(ev.end(), 12, 0);  // local / peer RPA
-  le16(ev, 0x0027);
-  le16(ev, 0);
-  le16(ev, 0x01f4);
+  append_le16(ev, 0x0027);
+  append_le16(ev, 0);
+  append_le16(ev, 0x01f4);
   ev.push_back(0x00);
   event(0x3e, ev);
 }
@@ -136,7 +132,7 @@ void Scenario::disconnect(std::uint16_t handle, std::uint8_t reason) {
     return;
   }
   std::vector<std::uint8_t> p{0x00};
-  le16(p, handle);
+  append_le16(p, handle);
   p.push_back(reason);
   event(0x05, p);
 }
@@ -158,11 +154,11 @@ void Scenario::advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, bool
   } else {
     // LE Extended Advertising Report, §7.7.65.13: legacy ADV_IND event type 0x0013.
     p = {0x0d, 0x01};
-    le16(p, 0x0013);
+    append_le16(p, 0x0013);
     p.push_back(addr_type);
     addr(p, a);
     p.insert(p.end(), {0x01, 0x00, 0xff, 0x7f, 0xc4});  // PHY 1M, no secondary, no SID, no tx power, RSSI
-    le16(p, 0);                                         // no periodic advertising
+    append_le16(p, 0);                                  // no periodic advertising
     p.push_back(0x00);                                  // direct address type
     p.insert(p.end(), 6, 0);
     p.push_back(static_cast<std::uint8_t>(ad.size()));
@@ -174,8 +170,8 @@ void Scenario::advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, bool
 std::vector<std::vector<std::uint8_t>> Scenario::fragments(std::uint16_t handle, Direction dir, std::uint16_t cid,
                                                            const std::vector<std::uint8_t>& payload) const {
   std::vector<std::uint8_t> frame;
-  le16(frame, static_cast<std::uint16_t>(payload.size()));
-  le16(frame, cid);
+  append_le16(frame, static_cast<std::uint16_t>(payload.size()));
+  append_le16(frame, cid);
   frame.insert(frame.end(), payload.begin(), payload.end());
   std::vector<std::vector<std::uint8_t>> out;
   for (std::size_t off = 0; off < frame.size(); off += acl_mtu_) {
@@ -184,8 +180,8 @@ std::vector<std::vector<std::uint8_t>> Scenario::fragments(std::uint16_t handle,
     // (Vol 4 Part E §5.4.2); continuations are 0b01.
     const std::uint16_t pb = off ? 0x1 : (dir == Direction::sent ? 0x0 : 0x2);
     std::vector<std::uint8_t> acl;
-    le16(acl, static_cast<std::uint16_t>((handle & 0x0fff) | pb << 12));
-    le16(acl, static_cast<std::uint16_t>(n));
+    append_le16(acl, static_cast<std::uint16_t>((handle & 0x0fff) | pb << 12));
+    append_le16(acl, static_cast<std::uint16_t>(n));
     acl.insert(acl.end(), frame.begin() + static_cast<std::ptrdiff_t>(off),
                frame.begin() + static_cast<std::ptrdiff_t>(off + n));
     out.push_back(std::move(acl));
@@ -253,11 +249,11 @@ void Scenario::air_connect(std::uint16_t handle, const BdAddr& peer, std::uint8_
   addr(pdu, peer);
   for (int i = 0; i < 4; ++i) pdu.push_back(static_cast<std::uint8_t>(l.aa >> (8 * i)));
   for (int i = 0; i < 3; ++i) pdu.push_back(static_cast<std::uint8_t>(l.crc_init >> (8 * i)));
-  pdu.push_back(2);  // WinSize
-  le16(pdu, 0);      // WinOffset
-  le16(pdu, kIntervalUs / 1250);
-  le16(pdu, 0);                                           // latency
-  le16(pdu, 72);                                          // timeout 720 ms
+  pdu.push_back(2);     // WinSize
+  append_le16(pdu, 0);  // WinOffset
+  append_le16(pdu, kIntervalUs / 1250);
+  append_le16(pdu, 0);                                    // latency
+  append_le16(pdu, 72);                                   // timeout 720 ms
   pdu.insert(pdu.end(), {0xff, 0xff, 0xff, 0xff, 0x1f});  // all 37 data channels
   pdu.push_back(7);                                       // hop 7, SCA 0
   now_ += 1000000;                                        // the central scanned for a while
@@ -352,7 +348,7 @@ void Scenario::air_advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, 
   std::vector<std::uint8_t> ext{0x07, 7};  // ADV_EXT_IND, 7 bytes
   ext.push_back(1 + 2 + 3);                // extended header length; mode: non-connectable, non-scannable
   ext.push_back(0x18);                     // flags: ADI, AuxPtr
-  le16(ext, adi);
+  append_le16(ext, adi);
   ext.insert(ext.end(), {0x09, 0x2c, 0x00});  // AuxPtr: channel 9, 30 us units, offset, 1M
   for (const int ch : {37, 38, 39})
     air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, ext, static_cast<std::uint8_t>(ch), true, Direction::unknown);
@@ -360,7 +356,7 @@ void Scenario::air_advert(const BdAddr& a, const std::vector<std::uint8_t>& ad, 
   aux.push_back(1 + 6 + 2);
   aux.push_back(0x09);  // flags: AdvA, ADI
   addr(aux, a);
-  le16(aux, adi);
+  append_le16(aux, adi);
   aux.insert(aux.end(), ad.begin(), ad.end());
   aux[1] = static_cast<std::uint8_t>(aux.size() - 2);
   air_packet(ll::kAdvAccessAddress, ll::kAdvCrcInit, aux, 9, true, Direction::unknown);
@@ -376,15 +372,15 @@ void Scenario::att(std::uint16_t handle, Direction dir, const std::vector<std::u
 
 void Scenario::mtu_exchange(std::uint16_t conn, std::uint16_t client_mtu, std::uint16_t server_mtu) {
   std::vector<std::uint8_t> req{att::kMtuReq}, rsp{att::kMtuRsp};
-  le16(req, client_mtu);
-  le16(rsp, server_mtu);
+  append_le16(req, client_mtu);
+  append_le16(rsp, server_mtu);
   att(conn, Direction::sent, req);
   att(conn, Direction::rcvd, rsp);
 }
 
 void Scenario::write_req(std::uint16_t conn, std::uint16_t h, const std::vector<std::uint8_t>& v, bool respond) {
   std::vector<std::uint8_t> pdu{att::kWriteReq};
-  le16(pdu, h);
+  append_le16(pdu, h);
   pdu.insert(pdu.end(), v.begin(), v.end());
   att(conn, Direction::sent, pdu);
   if (respond) att(conn, Direction::rcvd, {att::kWriteRsp});
@@ -392,21 +388,21 @@ void Scenario::write_req(std::uint16_t conn, std::uint16_t h, const std::vector<
 
 void Scenario::write_cmd(std::uint16_t conn, std::uint16_t h, const std::vector<std::uint8_t>& v) {
   std::vector<std::uint8_t> pdu{att::kWriteCmd};
-  le16(pdu, h);
+  append_le16(pdu, h);
   pdu.insert(pdu.end(), v.begin(), v.end());
   att(conn, Direction::sent, pdu);
 }
 
 void Scenario::notify(std::uint16_t conn, std::uint16_t h, const std::vector<std::uint8_t>& v) {
   std::vector<std::uint8_t> pdu{att::kNotify};
-  le16(pdu, h);
+  append_le16(pdu, h);
   pdu.insert(pdu.end(), v.begin(), v.end());
   att(conn, Direction::rcvd, pdu);
 }
 
 void Scenario::indicate(std::uint16_t conn, std::uint16_t h, const std::vector<std::uint8_t>& v) {
   std::vector<std::uint8_t> pdu{att::kIndicate};
-  le16(pdu, h);
+  append_le16(pdu, h);
   pdu.insert(pdu.end(), v.begin(), v.end());
   att(conn, Direction::rcvd, pdu);
   att(conn, Direction::sent, {att::kConfirm});
@@ -414,7 +410,7 @@ void Scenario::indicate(std::uint16_t conn, std::uint16_t h, const std::vector<s
 
 void Scenario::read(std::uint16_t conn, std::uint16_t h, const std::vector<std::uint8_t>& v) {
   std::vector<std::uint8_t> req{att::kReadReq};
-  le16(req, h);
+  append_le16(req, h);
   att(conn, Direction::sent, req);
   std::vector<std::uint8_t> rsp{att::kReadRsp};
   rsp.insert(rsp.end(), v.begin(), v.end());
@@ -423,10 +419,10 @@ void Scenario::read(std::uint16_t conn, std::uint16_t h, const std::vector<std::
 
 void Scenario::read_error(std::uint16_t conn, std::uint16_t h, std::uint8_t code) {
   std::vector<std::uint8_t> req{att::kReadReq};
-  le16(req, h);
+  append_le16(req, h);
   att(conn, Direction::sent, req);
   std::vector<std::uint8_t> err{att::kErrorRsp, att::kReadReq};
-  le16(err, h);
+  append_le16(err, h);
   err.push_back(code);
   att(conn, Direction::rcvd, err);
 }
@@ -436,7 +432,7 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
   std::sort(db.begin(), db.end(), [](const Service& a, const Service& b) { return a.start < b.start; });
   auto error = [&](std::uint8_t req, std::uint16_t h) {
     std::vector<std::uint8_t> e{att::kErrorRsp, req};
-    le16(e, h);
+    append_le16(e, h);
     e.push_back(kErrAttributeNotFound);
     att(conn, Direction::rcvd, e);
   };
@@ -446,9 +442,9 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
   std::size_t i = 0;
   for (;;) {
     std::vector<std::uint8_t> req{att::kReadByGroupReq};
-    le16(req, start);
-    le16(req, 0xffff);
-    le16(req, 0x2800);
+    append_le16(req, start);
+    append_le16(req, 0xffff);
+    append_le16(req, 0x2800);
     att(conn, Direction::sent, req);
     if (i >= db.size()) {
       error(att::kReadByGroupReq, start);
@@ -457,8 +453,8 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
     const std::uint8_t len = static_cast<std::uint8_t>(4 + db[i].uuid.len);
     std::vector<std::uint8_t> rsp{att::kReadByGroupRsp, len};
     while (i < db.size() && 4u + db[i].uuid.len == len && rsp.size() + len <= mtu) {
-      le16(rsp, db[i].start);
-      le16(rsp, db[i].end);
+      append_le16(rsp, db[i].start);
+      append_le16(rsp, db[i].end);
       uuid(rsp, db[i].uuid);
       start = static_cast<std::uint16_t>(db[i].end + 1);
       ++i;
@@ -472,9 +468,9 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
     std::size_t c = 0;
     for (;;) {
       std::vector<std::uint8_t> req{att::kReadByTypeReq};
-      le16(req, from);
-      le16(req, s.end);
-      le16(req, 0x2803);
+      append_le16(req, from);
+      append_le16(req, s.end);
+      append_le16(req, 0x2803);
       att(conn, Direction::sent, req);
       if (c >= s.chars.size()) {
         error(att::kReadByTypeReq, from);
@@ -484,9 +480,9 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
       std::vector<std::uint8_t> rsp{att::kReadByTypeRsp, len};
       while (c < s.chars.size() && 5u + s.chars[c].uuid.len == len && rsp.size() + len <= mtu) {
         const auto& ch = s.chars[c];
-        le16(rsp, ch.decl);
+        append_le16(rsp, ch.decl);
         rsp.push_back(ch.properties);
-        le16(rsp, ch.value());
+        append_le16(rsp, ch.value());
         uuid(rsp, ch.uuid);
         from = static_cast<std::uint16_t>(ch.value() + 1);
         ++c;
@@ -501,13 +497,13 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
       const std::uint16_t first = static_cast<std::uint16_t>(ch.value() + 1);
       if (first > last) continue;
       std::vector<std::uint8_t> req{att::kFindInfoReq};
-      le16(req, first);
-      le16(req, last);
+      append_le16(req, first);
+      append_le16(req, last);
       att(conn, Direction::sent, req);
       if (ch.cccd) {
         std::vector<std::uint8_t> rsp{att::kFindInfoRsp, 0x01};
-        le16(rsp, first);
-        le16(rsp, 0x2902);
+        append_le16(rsp, first);
+        append_le16(rsp, 0x2902);
         att(conn, Direction::rcvd, rsp);
       } else {
         error(att::kFindInfoReq, first);
@@ -519,16 +515,16 @@ void Scenario::discover(std::uint16_t conn, const GattDb& db_in, std::uint16_t m
 void Scenario::discover_service_by_uuid(std::uint16_t conn, const GattDb& db, const att::Uuid& u, std::uint16_t mtu) {
   (void)mtu;
   std::vector<std::uint8_t> req{att::kFindByTypeReq};
-  le16(req, 0x0001);
-  le16(req, 0xffff);
-  le16(req, 0x2800);
+  append_le16(req, 0x0001);
+  append_le16(req, 0xffff);
+  append_le16(req, 0x2800);
   uuid(req, u);
   att(conn, Direction::sent, req);
   std::vector<std::uint8_t> rsp{att::kFindByTypeRsp};
   for (const auto& s : db)
     if (s.uuid == u) {
-      le16(rsp, s.start);
-      le16(rsp, s.end);
+      append_le16(rsp, s.start);
+      append_le16(rsp, s.end);
     }
   if (rsp.size() == 1) {
     std::vector<std::uint8_t> e{att::kErrorRsp, att::kFindByTypeReq, 0x01, 0x00, kErrAttributeNotFound};

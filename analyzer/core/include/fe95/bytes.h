@@ -108,6 +108,19 @@ char* write_hex(char* out, ByteView data);
 // Accepts hex digits with optional ':', '-' or ' ' separators; nullopt on anything else or an odd count.
 std::optional<Bytes> parse_hex(std::string_view text);
 
+// Appends v little-endian (HCI and L2CAP byte order).
+inline void append_le16(Bytes& b, std::uint16_t v) {
+  b.push_back(static_cast<std::uint8_t>(v));
+  b.push_back(static_cast<std::uint8_t>(v >> 8));
+}
+
+// Spaces, tabs and carriage returns removed from both ends (the lines of keys files).
+inline std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
 inline bool equal(ByteView a, ByteView b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
 }

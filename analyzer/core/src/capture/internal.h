@@ -10,6 +10,10 @@
 
 #include "fe95/capture/capture.h"
 
+// libarchive's handle (archive.h), declared here at global scope: named first inside namespace
+// fe95 below, it would declare a different type, fe95::archive.
+struct archive;
+
 namespace fe95 {
 
 // A byte stream that hands out contiguous windows (need) and advances (consume).

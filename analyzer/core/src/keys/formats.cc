@@ -13,12 +13,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 bool all_f(std::string_view v) {
   return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c == 'f' || c == 'F'; });
 }

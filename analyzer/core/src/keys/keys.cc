@@ -18,12 +18,6 @@ std::optional<std::array<std::uint8_t, N>> fixed_hex(std::string_view text) {
   return out;
 }
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
-
 // Splits one UAT line: fields are "quoted strings" (with \\, \" and \xNN escapes) or bare hex.
 std::optional<std::string> split_uat(std::string_view line, std::vector<std::string>& fields) {
   fields.clear();

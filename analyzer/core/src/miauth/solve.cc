@@ -8,10 +8,6 @@ namespace fe95::miauth {
 
 namespace {
 
-bool equals(ByteView v, const Word& w) {
-  return v.size() == 4 && std::memcmp(v.data(), w.data(), 4) == 0;
-}
-
 // T1 ^ T2 is the mixB keystream of (MAC, product id): a chance match is a 2^-96 event.
 std::optional<BdAddr> advertiser_of(ByteView t1, ByteView t2, const KeyStore& keys) {
   std::uint8_t x[12];
@@ -75,9 +71,9 @@ RegisterSolution solve_register(const RegisterSolution& before, const RegisterMe
   if (s.product_id) s.token = token_from_t1(mac, *s.product_id, m.t1);
   // 3. The client's final write: rc4(token, 92 ab 54 fa), or the plain constant.
   if (s.token && m.end.size() == 4 && s.end_form == EndForm::none) {
-    if (equals(m.end, rc4<4>(*s.token, kRegisterEnd)))
+    if (equal(m.end, rc4<4>(*s.token, kRegisterEnd)))
       s.end_form = EndForm::encrypted;
-    else if (equals(m.end, kRegisterEnd))
+    else if (equal(m.end, kRegisterEnd))
       s.end_form = EndForm::plain;
     else
       s.end_form = EndForm::mismatch;
@@ -93,7 +89,7 @@ LoginSolution solve_login(ByteView challenge, ByteView response, const std::vect
   for (const auto& cand : candidates) {
     const Word tick = rc4<4>(cand.token, c);
     const Token key = login_key(cand.token, tick);
-    if (response.size() == 4 && !equals(rc4(key, response), kLoginResponse)) continue;
+    if (response.size() == 4 && !equal(rc4(key, response), kLoginResponse)) continue;
     if (response.size() != 4 && candidates.size() > 1) continue;  // cannot tell them apart yet
     out.token = cand.token;
     out.source = cand.source;

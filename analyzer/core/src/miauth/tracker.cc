@@ -19,14 +19,10 @@ bool is_notify(std::uint8_t op) {
   return op == att::kNotify || op == att::kIndicate;
 }
 
-bool equals(ByteView v, const Word& w) {
-  return v.size() == 4 && std::memcmp(v.data(), w.data(), 4) == 0;
-}
-
 // A 4-byte value that is `w`: whole, or cut by the capture with at least its first two bytes
 // surviving and matching (a filtered log keeps two value bytes, a snooz log three).
 bool is_word(const Input& p, const Word& w) {
-  if (!p.cut) return equals(p.value, w);
+  if (!p.cut) return equal(p.value, w);
   return p.size() == 4 && p.value.size() >= 2 && std::memcmp(p.value.data(), w.data(), p.value.size()) == 0;
 }
 
@@ -59,8 +55,8 @@ Status decide_whole(const Session& s, bool ended, std::size_t candidates) {
     return Status::incomplete;                  // the client's final write never came
   }
   if (s.session_key && s.confirmation.size() >= 4)
-    return equals(rc4(*s.session_key, ByteView(s.confirmation).first(4)), kLoginConfirm) ? Status::verified
-                                                                                         : Status::failed;
+    return equal(rc4(*s.session_key, ByteView(s.confirmation).first(4)), kLoginConfirm) ? Status::verified
+                                                                                        : Status::failed;
   if (!ended || s.challenge.empty() || s.response.empty()) return Status::incomplete;
   if (!s.token) return candidates == 0 ? Status::no_token : Status::failed;
   if (s.end_reason == EndReason::end_of_capture) return Status::incomplete;
@@ -209,8 +205,8 @@ void Tracker::on_session_pdu(ConnState& st, const Input& p) {
     StepRecord& r = add_step(s, p, Step::bond_result);
     if (s.token && !r.cut) {
       r.plaintext = rc4(*s.token, r.value);
-      if (equals(r.plaintext, kBondOk)) s.bond_ok = true;
-      if (equals(r.plaintext, kBondFailed)) s.bond_ok = false;
+      if (equal(r.plaintext, kBondOk)) s.bond_ok = true;
+      if (equal(r.plaintext, kBondFailed)) s.bond_ok = false;
     }
     sink_.on_step(s, r);
     return;
@@ -398,7 +394,7 @@ void Tracker::conclude(ConnState& st, Session& s) {
       const BdAddr printed = s.device->reversed();
       const Token tr = token_from_t1(printed, *s.product_id, s.t1);
       bool explained = false;
-      if (equals(s.end, rc4<4>(tr, kRegisterEnd))) {
+      if (equal(s.end, rc4<4>(tr, kRegisterEnd))) {
         Finding f{Code::client_mac_order, {s.t1_frame, s.end_frame}};
         f.mac = s.device;  // the device's address; the message says which order the client used
         f.token = tr;
@@ -410,7 +406,7 @@ void Tracker::conclude(ConnState& st, Session& s) {
         const auto pid = static_cast<std::uint16_t>((*s.product_id & 0xff00) | lo);
         if (lo == (*s.product_id & 0xff)) continue;
         const Token tc = token_from_t1(*s.device, pid, s.t1);
-        if (equals(s.end, rc4<4>(tc, kRegisterEnd))) {
+        if (equal(s.end, rc4<4>(tc, kRegisterEnd))) {
           Finding f{Code::client_product_id, {s.t1_frame, s.t2_frame, s.end_frame}};
           f.byte = static_cast<std::uint8_t>(lo);
           f.product_id = s.product_id;
@@ -437,7 +433,7 @@ void Tracker::conclude(ConnState& st, Session& s) {
               static_cast<std::uint8_t>(c.token[0] ^ tick[0]), static_cast<std::uint8_t>(c.token[1] ^ tick[1]),
               static_cast<std::uint8_t>(c.token[2] ^ tick[2]), static_cast<std::uint8_t>(c.token[3] ^ tick[3])};
           const Bytes plain = rc4(key4, s.response);
-          if (equals(plain, kLoginResponse) || equals(plain, kDraftLoginResponse)) {
+          if (equal(plain, kLoginResponse) || equal(plain, kDraftLoginResponse)) {
             Finding f{Code::draft_login_key, {s.challenge_frame, s.response_frame}};
             f.token = c.token;
             add_finding(s, std::move(f));
