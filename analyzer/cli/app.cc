@@ -41,6 +41,13 @@ const CLI::Validator kCapturePath(
     },
     "PATH", "capture path");
 
+// The capture arguments every subcommand takes.
+void add_captures(CLI::App* cmd, std::vector<std::string>& inputs) {
+  cmd->add_option("captures", inputs, "Capture files, zips (Android bugreports) or directories")
+      ->required()
+      ->check(kCapturePath);
+}
+
 }  // namespace
 
 namespace fe95::cli {
@@ -60,17 +67,13 @@ int run_main(int argc, char** argv) {
 
   AttOptions att;
   auto* att_cmd = app.add_subcommand("att", "Print every ATT PDU as JSON Lines (one object per PDU)");
-  att_cmd->add_option("captures", att.inputs, "Capture files, zips (Android bugreports) or directories")
-      ->required()
-      ->check(kCapturePath);
+  add_captures(att_cmd, att.inputs);
   att_cmd->add_flag("--diagnostics", att.diagnostics, "Also print diagnostics as JSON lines");
   att_cmd->add_flag("-q,--quiet", att.quiet, "No progress bar");
 
   AnalyzeOptions an;
   auto* an_cmd = app.add_subcommand("analyze", "Find FE95 register and login sessions; recover and verify tokens");
-  an_cmd->add_option("captures", an.inputs, "Capture files, zips (Android bugreports) or directories")
-      ->required()
-      ->check(kCapturePath);
+  add_captures(an_cmd, an.inputs);
   an_cmd->add_flag("--json", an.json, "JSON Lines instead of the text report (schema in README.md)");
   add_key_options(an_cmd, an.keys, "A known token, 24 hex digits (repeatable)");
   an_cmd->add_option("--export-keys", an.export_keys, "Write what the run learned, merged into this keys file");
@@ -86,9 +89,7 @@ int run_main(int argc, char** argv) {
 
   VerifyOptions ve;
   auto* ve_cmd = app.add_subcommand("verify", "For CI: exit 0 when every FE95 session verifies against the keys");
-  ve_cmd->add_option("captures", ve.inputs, "Capture files, zips (Android bugreports) or directories")
-      ->required()
-      ->check(kCapturePath);
+  add_captures(ve_cmd, ve.inputs);
   add_key_options(ve_cmd, ve.keys, "Expected token, 24 hex digits (repeatable)");
   ve_cmd->add_option("--junit", ve.junit, "Also write the results as JUnit XML to this file (a test case per session)");
 

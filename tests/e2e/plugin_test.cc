@@ -729,10 +729,12 @@ struct MutationGroup {
   std::vector<std::string> files;  // the shipped captures of that format
 };
 
-// editcap's and mergecap's -F for a capture's own format, by its extension (their default,
-// pcapng, cannot hold btsnoop H1 records).
-std::string file_format(const std::string& ext) {
-  return ext == ".btsnoop" ? "btsnoop" : ext == ".pcap" ? "pcap" : "pcapng";
+// editcap's and mergecap's -F for a capture's own file format, as fe95 reads it (their default,
+// pcapng, cannot hold btsnoop H1 records; a btsnoop log may be named .log or .cfa).
+std::string file_format(const std::string& capture) {
+  auto o = open_capture(capture);
+  const std::string f = o.reader ? o.reader->format() : "";
+  return f.rfind("btsnoop", 0) == 0 ? "btsnoop" : f.rfind("pcapng", 0) == 0 ? "pcapng" : "pcap";
 }
 
 // How GoogleTest (and so ctest's test name) shows a group.
@@ -770,7 +772,7 @@ TEST_P(PluginMutation, NoCrashNoPluginErrors) {
   const auto& files = GetParam().files;
   ASSERT_FALSE(files.empty());
   const std::string ext = fs::path(files.front()).extension().string();
-  const std::string format = file_format(ext);
+  const std::string format = file_format(files.front());
   constexpr int kSeeds = 8;
   const std::string out = dir_ + "/mut-" + GetParam().name + ext;
   std::vector<std::string> merge{"mergecap", "-a", "-F", format, "-w", out};
@@ -869,11 +871,7 @@ TEST_P(PluginPublic, NoCrashNoNewErrors) {
   if (files.size() == 1) {
     fs::copy_file(files.front(), input, fs::copy_options::overwrite_existing);
   } else {
-    const std::string format = open_capture(files.front()).reader->format();
-    std::vector<std::string> merge{
-        "mergecap", "-a",
-        "-F",       format.rfind("btsnoop", 0) == 0 ? "btsnoop" : format.rfind("pcapng", 0) == 0 ? "pcapng" : "pcap",
-        "-w",       input};
+    std::vector<std::string> merge{"mergecap", "-a", "-F", file_format(files.front()), "-w", input};
     merge.insert(merge.end(), files.begin(), files.end());
     auto m = run(merge);
     ASSERT_EQ(m.exit_code, 0) << m.err;
@@ -1011,7 +1009,7 @@ TEST_F(Plugin, EveryValueFieldPointsAtItsBytes) {
   for (const auto& group : mutation_groups()) {
     const std::string ext = fs::path(group.files.front()).extension().string();
     const std::string merged = dir_ + "/values-" + group.name + ext;
-    std::vector<std::string> merge{"mergecap", "-a", "-F", file_format(ext), "-w", merged};
+    std::vector<std::string> merge{"mergecap", "-a", "-F", file_format(group.files.front()), "-w", merged};
     std::string names;
     for (const auto& path : group.files) {
       const std::string name = fs::path(path).filename().string();
