@@ -16,6 +16,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -115,17 +116,82 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s, bool keep_std
       timeout_s, keep_stdout);
 }
 
-RunResult run_fe95(const std::vector<std::string>& args, int timeout_s) {
+namespace {
+// The real stderr while call_fe95 has redirected fd 2, for the hang guard's last words.
+int g_saved_stderr = -1;
+const char* g_current_call = "";
+
+extern "C" void hang_guard(int) {
+  if (g_saved_stderr >= 0) {
+    const char prefix[] = "\nfe95 test: a call of the CLI ran past its hang guard: ";
+    (void)!::write(g_saved_stderr, prefix, sizeof prefix - 1);
+    (void)!::write(g_saved_stderr, g_current_call, std::strlen(g_current_call));
+    (void)!::write(g_saved_stderr, "\n", 1);
+  }
+  _exit(125);
+}
+
+std::string slurp(std::FILE* f) {
+  std::string s;
+  std::rewind(f);
+  char buf[65536];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) s.append(buf, n);
+  std::fclose(f);
+  return s;
+}
+}  // namespace
+
+RunResult call_fe95(const std::vector<std::string>& args, int hang_guard_s) {
   std::vector<std::string> argv{FE95_BINARY};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_child(
-      [&] {
-        auto a = c_args(argv);
-        // exit(), as a return from main does: stdio flushed, static destructors and the
-        // sanitizers' exit-time checks (LeakSanitizer) run.
-        std::exit(fe95::cli::run_main(static_cast<int>(argv.size()), a.data()));
-      },
-      timeout_s, true);
+  const std::string what = [&] {
+    std::string w = "fe95";
+    for (const auto& a : args) w += " " + a;
+    return w;
+  }();
+  RunResult r;
+  // Nothing of this process's own output may land in the call's streams, and back.
+  std::fflush(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
+  std::FILE* out = std::tmpfile();
+  std::FILE* err = std::tmpfile();
+  if (!out || !err) {
+    ADD_FAILURE() << "tmpfile: " << std::strerror(errno);
+    return r;
+  }
+  const int saved_out = ::dup(1), saved_err = ::dup(2);
+  ::dup2(::fileno(out), 1);
+  ::dup2(::fileno(err), 2);
+  g_saved_stderr = saved_err;
+  g_current_call = what.c_str();
+  struct sigaction sa {
+  }, old{};
+  sa.sa_handler = hang_guard;
+  ::sigaction(SIGALRM, &sa, &old);
+  ::alarm(static_cast<unsigned>(hang_guard_s));
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    auto a = c_args(argv);
+    r.exit_code = fe95::cli::run_main(static_cast<int>(argv.size()), a.data());
+  }
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ::alarm(0);
+  ::sigaction(SIGALRM, &old, nullptr);
+  std::fflush(nullptr);
+  std::cout.flush();
+  std::cerr.flush();
+  std::cout.clear();
+  std::cerr.clear();
+  ::dup2(saved_out, 1);
+  ::dup2(saved_err, 2);
+  ::close(saved_out);
+  ::close(saved_err);
+  g_saved_stderr = -1;
+  g_current_call = "";
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
 }
 
 bool have_program(const std::string& name) {

@@ -31,12 +31,16 @@ struct RunResult {
 // Runs argv (no shell) with a wall-clock limit, capturing stdout (unless keep_stdout is false:
 // then it goes to /dev/null, for outputs too large to hold) and stderr.
 RunResult run(const std::vector<std::string>& argv, int timeout_s = 300, bool keep_stdout = true);
-// `fe95 ARGS...` without starting the program: a forked child of this test process calls the
-// CLI's entry (fe95::cli::run_main, all that main() does) and exits with its code. The same
-// streams, exit code, signals and time limit as run(); what it saves is the program's start-up
-// (half of a small run, two fifths under the sanitizers), for the suites that run fe95 thousands
-// of times (Mutation). `Mutation.TheForkedCliIsTheProgram` holds the two to the same results.
-RunResult run_fe95(const std::vector<std::string>& args, int timeout_s = 300);
+// `fe95 ARGS...` without starting the program: this test process calls the CLI's entry
+// (fe95::cli::run_main, all that main() does) with stdout and stderr sent to temporary files, and
+// returns its exit code and both streams as run() does. For the suites that run fe95 thousands of
+// times (Mutation): a run costs what the analysis costs, not a process (fork or exec of the test
+// binary, and under the sanitizers LeakSanitizer's exit-time scan of it: a leak is still found,
+// once, when the test process exits). A crash of the CLI is a crash of the test, which ctest
+// reports as the test's failure; a call still running after hang_guard_s seconds ends the test
+// process with exit 125 after naming the call on stderr. `Mutation.TheCalledCliIsTheProgram`
+// holds the call to the program's results, called twice and in both orders.
+RunResult call_fe95(const std::vector<std::string>& args, int hang_guard_s = 300);
 
 bool have_program(const std::string& name);
 // One tshark run over a capture for the checks of a decode (README, "CI time budget"): every
