@@ -9,6 +9,8 @@
 //    server. Accepted for PDUs of the local (phone-side) server when only the value differs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <cstring>
 #include <map>
@@ -39,21 +41,34 @@ std::string hex(unsigned v, int width) {
 
 // An over-the-air capture is keyed by access address (Wireshark passes connection handle 0 for
 // every LL link); an HCI capture by connection handle. PPI files with DLT 147 need Wireshark's
-// DLT_USER table to reach btle (docs/LL_CAPTURES.md §1.4); fe95 reads them natively.
-std::map<std::uint64_t, std::vector<Row>> tshark_rows(const std::string& file, bool ll = false) {
+// DLT_USER table to reach btle (docs/LL_CAPTURES.md §1.4); fe95 reads them natively. An HCI
+// capture's run is also its TsharkView (`view`: every frame's protocols and the expert summary),
+// for the clean-decode checks of the shipped captures: one tshark run per capture for both.
+std::map<std::uint64_t, std::vector<Row>> tshark_rows(const std::string& file, bool ll = false,
+                                                      TsharkView* view = nullptr) {
+  std::map<std::uint64_t, std::vector<Row>> rows;
+  const auto add = [&](const std::string& frame, const std::string& conn, const std::string& opcode,
+                       const std::string& handles, const std::string& value) {
+    Row row{conn.empty() ? "" : hex(static_cast<unsigned>(std::stoul(conn, nullptr, 16)), ll ? 8 : 4), opcode, handles,
+            value};
+    rows[std::stoull(frame)].push_back(row);
+  };
+  if (!ll) {
+    auto v = tshark_view(file, {"bthci_acl.chandle", "btatt.opcode", "btatt.handle", "btatt.value"});
+    EXPECT_EQ(v.exit_code, 0) << v.err;
+    for (std::size_t i = 0; i < v.frames.size(); ++i)
+      if (has_protocol(v.protocols[i], {"btatt"}))
+        add(std::to_string(v.frames[i]), v.fields[i][0], v.fields[i][1], v.fields[i][2], v.fields[i][3]);
+    if (view) *view = std::move(v);
+    return rows;
+  }
   std::vector<std::string> argv{"tshark", "-r", file};
-  if (ll) argv.insert(argv.end(), {"-o", "uat:user_dlts:\"User 0 (DLT=147)\",\"btle\",\"0\",\"\",\"0\",\"\""});
-  argv.insert(argv.end(), {"-Y", "btatt", "-T", "fields", "-e", "frame.number", "-e",
-                           ll ? "btle.access_address" : "bthci_acl.chandle", "-e", "btatt.opcode", "-e", "btatt.handle",
-                           "-e", "btatt.value"});
+  argv.insert(argv.end(), {"-o", "uat:user_dlts:\"User 0 (DLT=147)\",\"btle\",\"0\",\"\",\"0\",\"\""});
+  argv.insert(argv.end(), {"-Y", "btatt", "-T", "fields", "-e", "frame.number", "-e", "btle.access_address", "-e",
+                           "btatt.opcode", "-e", "btatt.handle", "-e", "btatt.value"});
   auto r = run(argv);
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  std::map<std::uint64_t, std::vector<Row>> rows;
-  for (const auto& f : tsv(r.out, 5)) {
-    Row row{f[1].empty() ? "" : hex(static_cast<unsigned>(std::stoul(f[1], nullptr, 16)), ll ? 8 : 4), f[2], f[3],
-            f[4]};
-    rows[std::stoull(f[0])].push_back(row);
-  }
+  for (const auto& f : tsv(r.out, 5)) add(f[0], f[1], f[2], f[3], f[4]);
   return rows;
 }
 
@@ -125,13 +140,14 @@ std::map<std::uint64_t, std::vector<Fe95Row>> fe95_rows(const std::string& file)
 struct Counts {
   std::size_t tshark = 0, fe95 = 0, typed = 0, local = 0, differ = 0, declaration = 0;
   std::map<std::string, std::size_t> typed_by_uuid;
+  TsharkView view;  // of an HCI capture: tshark's whole decode (tshark_rows)
 };
 
 Counts compare(const std::string& file, bool ll = false, std::set<std::uint64_t>* tshark_only = nullptr,
                const std::set<std::uint64_t>* allowed = nullptr, std::set<std::uint64_t>* allowed_seen = nullptr,
                std::set<std::uint64_t>* fe95_only = nullptr) {
   Counts c;
-  auto t = tshark_rows(file, ll);
+  auto t = tshark_rows(file, ll, &c.view);
   auto m = fe95_rows(file);
   for (const auto& [f, rows] : t) c.tshark += rows.size();
   for (const auto& [f, rows] : m) c.fe95 += rows.size();
@@ -307,11 +323,46 @@ constexpr const char* kWithoutAtt[] = {"mibeacon-history.btsnoop", "mibeacon-obj
                                        // WearRfcommAgreement's, frame by frame
                                        "wear-spp-v1.btsnoop", "wear-spp-v2.btsnoop"};
 
+// Captures that start mid-connection on purpose (as many real logs do): Wireshark flags their
+// ACL frames as outside any known connection. That, and nothing else, is allowed for them.
+bool starts_mid_connection(const std::string& path) {
+  return path.find("register-mibeacon") != std::string::npos;
+}
+
+// What the capture writer promises of every HCI capture it wrote (captures/): tshark decodes it
+// without a malformed packet or an expert warning or error, and every frame as HCI.
+void expect_decodes_clean(const TsharkView& v, const std::string& path) {
+  EXPECT_EQ(v.expert.find("Malformed"), std::string::npos) << v.expert;
+  std::istringstream in(v.expert);
+  std::string line;
+  while (std::getline(in, line)) {
+    // Summary rows start with their count: "   13   Protocol   HCI_ACL  <summary>".
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[first]))) continue;
+    const bool allowed = starts_mid_connection(path) &&
+                         line.find("Frame is out of any \"connection handle\" session") != std::string::npos;
+    EXPECT_TRUE(allowed) << "tshark expert info: " << line;
+  }
+  ASSERT_FALSE(v.protocols.empty()) << "tshark printed no frame of " << path;
+  for (std::size_t i = 0; i < v.protocols.size(); ++i) {
+    EXPECT_TRUE(has_protocol(v.protocols[i], {"hci_h4", "hci_mon", "bthci_cmd", "bthci_evt", "bthci_acl"}))
+        << "frame " << v.frames[i] << " is not HCI to tshark: " << v.protocols[i];
+    EXPECT_FALSE(has_protocol(v.protocols[i], {"_ws.malformed"})) << "frame " << v.frames[i] << ": " << v.protocols[i];
+  }
+}
+
+// One tshark run per capture for two checks: fe95's ATT view equals tshark's, and (the shipped
+// captures, which the writer made) tshark decodes the capture clean.
 class TsharkDiff : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(TsharkDiff, AttViewEqualsTshark) {
   if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
   const Counts c = compare(GetParam());
+  const auto shipped = shipped_hci();
+  if (std::find(shipped.begin(), shipped.end(), GetParam()) != shipped.end()) {
+    SCOPED_TRACE("the writer's capture decodes clean");
+    expect_decodes_clean(c.view, GetParam());
+  }
   std::string by_uuid;
   for (const auto& [u, n] : c.typed_by_uuid) by_uuid += " " + u + ":" + std::to_string(n);
   std::printf("[ tshark   ] %s: %zu ATT PDUs (tshark %zu), typed-value %zu (%s ), local-server %zu, differ %zu\n",

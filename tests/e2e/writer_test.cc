@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The capture writer: the shipped sample captures are exactly what fe95-mkcap writes today, and
-// tshark decodes every one of them without a single malformed packet or expert warning/error.
+// tshark decodes every one of them without a single malformed packet or expert warning/error (the
+// HCI captures in TsharkDiff, on the same tshark run as their ATT comparison; the sniffer
+// captures here).
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -33,39 +35,8 @@ TEST(Writer, ShippedCapturesAreReproducible) {
   }
 }
 
-class TsharkClean : public ::testing::TestWithParam<std::string> {};
-
-// Captures that start mid-connection on purpose (as many real logs do): Wireshark flags their
-// ACL frames as outside any known connection. That, and nothing else, is allowed for them.
-bool starts_mid_connection(const std::string& path) {
-  return path.find("register-mibeacon") != std::string::npos;
-}
-
-TEST_P(TsharkClean, NoMalformedNoExpertWarnings) {
-  if (!have_program("tshark")) GTEST_SKIP() << "tshark not installed";
-  const auto v = tshark_view(GetParam());
-  ASSERT_EQ(v.exit_code, 0) << v.err;
-  EXPECT_EQ(v.expert.find("Malformed"), std::string::npos) << v.expert;
-  std::istringstream in(v.expert);
-  std::string line;
-  while (std::getline(in, line)) {
-    // Summary rows start with their count: "   13   Protocol   HCI_ACL  <summary>".
-    const auto first = line.find_first_not_of(' ');
-    if (first == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[first]))) continue;
-    const bool allowed = starts_mid_connection(GetParam()) &&
-                         line.find("Frame is out of any \"connection handle\" session") != std::string::npos;
-    EXPECT_TRUE(allowed) << "tshark expert info: " << line;
-  }
-  // And it sees Bluetooth, not raw data: every frame is HCI, none malformed.
-  ASSERT_FALSE(v.protocols.empty()) << "tshark printed no frame of " << GetParam();
-  for (std::size_t i = 0; i < v.protocols.size(); ++i) {
-    EXPECT_TRUE(has_protocol(v.protocols[i], {"hci_h4", "hci_mon", "bthci_cmd", "bthci_evt", "bthci_acl"}))
-        << "frame " << i + 1 << " is not HCI to tshark: " << v.protocols[i];
-    EXPECT_FALSE(has_protocol(v.protocols[i], {"_ws.malformed"})) << "frame " << i + 1 << ": " << v.protocols[i];
-  }
-}
-
-INSTANTIATE_TEST_SUITE_P(Shipped, TsharkClean, ::testing::ValuesIn(shipped_hci()), capture_param);
+// tshark's clean decode of the shipped HCI captures is checked on the run that compares their ATT
+// views (TsharkDiff.AttViewEqualsTshark, tests/e2e/tshark_diff_test.cc): one decode for both.
 
 // The writer's sniffer captures: tshark decodes every frame as btle, with no malformed packet and
 // no expert info but the CRC errors the writer puts in on purpose (one damaged empty PDU per link,

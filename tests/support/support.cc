@@ -198,9 +198,11 @@ bool have_program(const std::string& name) {
   return run({"sh", "-c", "command -v " + name}).exit_code == 0;
 }
 
-TsharkView tshark_view(const std::string& capture) {
-  auto r = run(
-      {"tshark", "-r", capture, "-z", "expert,warn", "-T", "fields", "-e", "frame.number", "-e", "frame.protocols"});
+TsharkView tshark_view(const std::string& capture, const std::vector<std::string>& fields) {
+  std::vector<std::string> argv{"tshark", "-r", capture,        "-z", "expert,warn",    "-T",
+                                "fields", "-e", "frame.number", "-e", "frame.protocols"};
+  for (const auto& f : fields) argv.insert(argv.end(), {"-e", f});
+  auto r = run(argv);
   TsharkView v;
   v.exit_code = r.exit_code;
   v.err = r.err;
@@ -210,10 +212,14 @@ TsharkView tshark_view(const std::string& capture) {
     const bool frame_row = tab != std::string::npos && tab > 0 &&
                            std::all_of(line.begin(), line.begin() + static_cast<std::ptrdiff_t>(tab),
                                        [](unsigned char ch) { return std::isdigit(ch) != 0; });
-    if (frame_row)
-      v.protocols.push_back(line.substr(tab + 1));
-    else
+    if (!frame_row) {
       v.expert += line + "\n";
+      continue;
+    }
+    auto cells = tsv(line, 2 + fields.size()).front();
+    v.frames.push_back(std::stoull(cells[0]));
+    v.protocols.push_back(cells[1]);
+    v.fields.emplace_back(cells.begin() + 2, cells.end());
   }
   return v;
 }

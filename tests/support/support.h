@@ -44,15 +44,18 @@ RunResult call_fe95(const std::vector<std::string>& args, int hang_guard_s = 300
 
 bool have_program(const std::string& name);
 // One tshark run over a capture for the checks of a decode (README, "CI time budget"): every
-// frame's protocols (frame.protocols, in frame order) and the -z expert,warn summary, which
-// tshark prints after the frames.
+// frame's protocols (frame.protocols, in frame order), the values of `fields` in each frame (one
+// cell per field, "" where the frame has none), and the -z expert,warn summary, which tshark prints
+// after the frames.
 struct TsharkView {
+  std::vector<std::uint64_t> frames;  // frame.number of each row
   std::vector<std::string> protocols;
+  std::vector<std::vector<std::string>> fields;
   std::string expert;
   int exit_code = -1;
   std::string err;
 };
-TsharkView tshark_view(const std::string& capture);
+TsharkView tshark_view(const std::string& capture, const std::vector<std::string>& fields = {});
 // Whether a frame.protocols value ("bluetooth:hci_h4:bthci_acl:...") names one of `any`.
 bool has_protocol(const std::string& protocols, std::initializer_list<const char*> any);
 // Files below dir (recursively), sorted; empty if dir does not exist.
