@@ -171,9 +171,16 @@ RunResult call_fe95(const std::vector<std::string>& args, int hang_guard_s) {
   ::sigaction(SIGALRM, &sa, &old);
   ::alarm(static_cast<unsigned>(hang_guard_s));
   const auto t0 = std::chrono::steady_clock::now();
-  {
+  // An exception out of run_main would end the program by std::terminate (SIGABRT): reported so,
+  // with what it said, after the streams are back.
+  std::string escaped;
+  try {
     auto a = c_args(argv);
     r.exit_code = fe95::cli::run_main(static_cast<int>(argv.size()), a.data());
+  } catch (const std::exception& e) {
+    escaped = e.what();
+  } catch (...) {
+    escaped = "(not a std::exception)";
   }
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   ::alarm(0);
@@ -191,6 +198,11 @@ RunResult call_fe95(const std::vector<std::string>& args, int hang_guard_s) {
   g_current_call = "";
   r.out = slurp(out);
   r.err = slurp(err);
+  if (!escaped.empty()) {
+    r.exit_code = -1;
+    r.signal = SIGABRT;
+    r.err += "fe95 test: an exception left fe95::cli::run_main: " + escaped + "\n";
+  }
   return r;
 }
 

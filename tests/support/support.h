@@ -12,8 +12,8 @@
 namespace fe95::test {
 
 // True in the asan preset (CMake defines FE95_SANITIZED for the tests of a FE95_SANITIZE build).
-// The heaviest suites then run a fixed, seeded sample of their inputs so that no test takes more
-// than about a minute (README, "CI time budget"); each says in a comment what the sample leaves out.
+// The hostile suite then runs inputs a tenth the size (README, "CI time budget"; it says in a
+// comment what that leaves out); the mutation suite runs every input of the normal build.
 #ifdef FE95_SANITIZED
 inline constexpr bool kSanitized = true;
 #else
@@ -37,8 +37,9 @@ RunResult run(const std::vector<std::string>& argv, int timeout_s = 300, bool ke
 // times (Mutation): a run costs what the analysis costs, not a process (fork or exec of the test
 // binary, and under the sanitizers LeakSanitizer's exit-time scan of it: a leak is still found,
 // once, when the test process exits). A crash of the CLI is a crash of the test, which ctest
-// reports as the test's failure; a call still running after hang_guard_s seconds ends the test
-// process with exit 125 after naming the call on stderr. `Mutation.TheCalledCliIsTheProgram`
+// reports as the test's failure; an exception out of run_main (the program would abort) returns
+// as signal SIGABRT with its message on err; a call still running after hang_guard_s seconds ends
+// the test process with exit 125 after naming the call on stderr. `Mutation.TheCalledCliIsTheProgram`
 // holds the call to the program's results, called twice and in both orders.
 RunResult call_fe95(const std::vector<std::string>& args, int hang_guard_s = 300);
 
