@@ -86,5 +86,7 @@ chroot "$dir" /usr/bin/env FE95_TARGETS="$targets" /bin/bash -euo pipefail -c "
   setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp WIRESHARK_PLUGIN_DIR=/src/fe95/build/plugin/plugins \
     tshark -G plugins | grep -E 'miauth' || { echo 'chroot-test: the plugin was not built or not loaded' >&2; exit 1; }
   bash scripts/test.sh $*
+  # Each test's share of its timeout in this stage (README, \"CI time budget\").
+  cmake -DBUILD=build -P scripts/test_times.cmake
 "
 echo "chroot-test: $suite passed"
