@@ -3,23 +3,48 @@
 # Installs a built fe95 .deb into a clean Debian chroot (made with mmdebstrap, tshark included)
 # with apt, which pulls its dependencies from Debian's archive, then checks as an unprivileged user
 # that the CLI analyzes a shipped capture, that tshark lists the plugin from the global plugin
-# folder, and that a plugin filter finds the handshake. Run as root (CI does).
+# folder, and that a plugin filter finds the handshake. Run as root (CI does). The clean chroot
+# (the suite with tshark, before fe95) is cached as a tarball between runs on one machine, as the
+# chroots of scripts/chroot-test.sh are (FE95_CHROOT_CACHE, default /var/cache/fe95); apt
+# installs the package into a fresh copy of it each run.
 #
 #   bash scripts/deb-test.sh build/fe95_0.1.0_amd64.deb [SUITE]     (SUITE default: bookworm)
 set -euo pipefail
 deb=$(realpath "${1:?usage: deb-test.sh PACKAGE.deb [SUITE]}")
 suite=${2:-bookworm}
 root=$(cd "$(dirname "$0")/.." && pwd)
+cache=${FE95_CHROOT_CACHE:-/var/cache/fe95}
+tarball=$cache/deb-$suite-tshark.tar
 command -v mmdebstrap >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q mmdebstrap; }
+mkdir -p "$cache"
+if [ ! -s "$tarball" ]; then
+  echo "deb-test: building a clean $suite with tshark (cached as $tarball)"
+  # --aptopt persists in the chroot's /etc/apt: apt-get update works there against a frozen copy
+  # of the archive whose Release files have expired.
+  mmdebstrap --variant=apt --format=tar --aptopt='Acquire::Check-Valid-Until "false"' --include=tshark \
+    "$suite" "$tarball.tmp"
+  mv "$tarball.tmp" "$tarball"
+else
+  echo "deb-test: reusing $tarball"
+fi
 
 dir=$(mktemp -d "/tmp/fe95-deb-$suite.XXXXXX")
-trap 'mountpoint -q "$dir/proc" && umount -l "$dir/proc"; rm -rf "$dir"' EXIT
-echo "deb-test: a clean $suite with tshark, then apt-get install $(basename "$deb")"
-mmdebstrap --variant=apt --aptopt='Acquire::Check-Valid-Until "false"' --include=tshark \
-  --customize-hook="copy-in '$deb' /tmp" \
-  --customize-hook="chroot \"\$1\" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q /tmp/$(basename "$deb")" \
-  "$suite" "$dir"
+cleanup() {
+  for m in dev/pts dev proc; do
+    mountpoint -q "$dir/$m" 2>/dev/null && umount -l "$dir/$m"
+  done
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+tar -C "$dir" -xf "$tarball"
 mount -t proc proc "$dir/proc"
+mount --bind /dev "$dir/dev"
+mount --bind /dev/pts "$dir/dev/pts"
+cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+echo "deb-test: apt-get install $(basename "$deb") into the clean $suite"
+install -m 644 "$deb" "$dir/tmp/$(basename "$deb")"
+chroot "$dir" apt-get update -q
+chroot "$dir" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "/tmp/$(basename "$deb")"
 install -m 644 "$root/captures/register-kettle.btsnoop" "$dir/tmp/register-kettle.btsnoop"
 
 as_nobody() { chroot "$dir" setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp "$@"; }

@@ -12,8 +12,8 @@
 namespace fe95::test {
 
 // True in the asan preset (CMake defines FE95_SANITIZED for the tests of a FE95_SANITIZE build).
-// The hostile suite then runs inputs a tenth the size (README, "CI time budget"; it says in a
-// comment what that leaves out); the mutation suite runs every input of the normal build.
+// The heaviest suites then run a fixed, seeded sample of their inputs (mutation) or inputs a
+// tenth the size (hostile) (README, "CI time budget"); each says in a comment what that leaves out.
 #ifdef FE95_SANITIZED
 inline constexpr bool kSanitized = true;
 #else
