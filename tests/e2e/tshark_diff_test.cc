@@ -333,12 +333,7 @@ bool starts_mid_connection(const std::string& path) {
 // without a malformed packet or an expert warning or error, and every frame as HCI.
 void expect_decodes_clean(const TsharkView& v, const std::string& path) {
   EXPECT_EQ(v.expert.find("Malformed"), std::string::npos) << v.expert;
-  std::istringstream in(v.expert);
-  std::string line;
-  while (std::getline(in, line)) {
-    // Summary rows start with their count: "   13   Protocol   HCI_ACL  <summary>".
-    const auto first = line.find_first_not_of(' ');
-    if (first == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[first]))) continue;
+  for (const auto& line : v.expert_rows) {
     const bool allowed = starts_mid_connection(path) &&
                          line.find("Frame is out of any \"connection handle\" session") != std::string::npos;
     EXPECT_TRUE(allowed) << "tshark expert info: " << line;

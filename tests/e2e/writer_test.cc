@@ -48,17 +48,13 @@ TEST_P(LlTsharkClean, OnlyTheIntendedCrcErrors) {
   const auto v = tshark_view(GetParam());
   ASSERT_EQ(v.exit_code, 0) << v.err;
   EXPECT_EQ(v.expert.find("Malformed"), std::string::npos) << v.expert;
-  std::istringstream in(v.expert);
-  std::string line;
   long crc_errors = -1;
-  while (std::getline(in, line)) {
-    const auto first = line.find_first_not_of(' ');
-    if (first == std::string::npos || !std::isdigit(static_cast<unsigned char>(line[first]))) continue;
+  for (const auto& line : v.expert_rows) {
     const bool ll_crc = line.find("BT LE LL") != std::string::npos && line.find("Incorrect CRC") != std::string::npos;
     const bool nordic_crc =
         line.find("NORDIC_BLE") != std::string::npos && line.find("CRC is bad") != std::string::npos;
     EXPECT_TRUE(ll_crc || nordic_crc) << "tshark expert info: " << line;
-    if (ll_crc) crc_errors = std::atol(line.c_str() + first);
+    if (ll_crc) crc_errors = std::atol(line.c_str());
   }
   auto m = run({FE95_BINARY, "analyze", "--json", "-q", GetParam()});
   ASSERT_EQ(m.exit_code, 0) << m.err;

@@ -226,6 +226,9 @@ TsharkView tshark_view(const std::string& capture, const std::vector<std::string
                                        [](unsigned char ch) { return std::isdigit(ch) != 0; });
     if (!frame_row) {
       v.expert += line + "\n";
+      const auto first = line.find_first_not_of(' ');
+      if (first != std::string::npos && std::isdigit(static_cast<unsigned char>(line[first])))
+        v.expert_rows.push_back(line);
       continue;
     }
     auto cells = tsv(line, 2 + fields.size()).front();

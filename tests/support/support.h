@@ -53,6 +53,9 @@ struct TsharkView {
   std::vector<std::string> protocols;
   std::vector<std::vector<std::string>> fields;
   std::string expert;
+  // The summary's rows, each an expert item's count then its severity, group, protocol and
+  // summary ("   13   Warning   Protocol   HCI_ACL   ..."): what a clean decode has none of.
+  std::vector<std::string> expert_rows;
   int exit_code = -1;
   std::string err;
 };
